@@ -1,0 +1,26 @@
+//! The recent notifications, newest first: what the toasts said, kept on the page.
+
+use super::toasts::icon;
+use crate::{app::format, protocol::Toast};
+use leptos::prelude::*;
+
+#[component]
+pub fn NotificationFeed(feed: RwSignal<Vec<Toast>>) -> impl IntoView {
+    view! {
+        <ol class="feed">
+            <For each=move || feed.get() key=|t| t.id let:toast>
+                <li class=format!("feed-item level-{}", toast.level.as_str())>
+                    <span class="icon" aria-hidden="true">{icon(toast.level.as_str())}</span>
+                    <div class="text">
+                        <p class="title">{toast.title}</p>
+                        <p class="body">{toast.body}</p>
+                    </div>
+                    <time class="when">{format::clock(toast.ts_ms)} " UTC"</time>
+                </li>
+            </For>
+        </ol>
+        <Show when=move || feed.with(Vec::is_empty)>
+            <p class="empty">"Nothing yet. Notifications from the API appear here and as toasts."</p>
+        </Show>
+    }
+}

@@ -1,0 +1,75 @@
+//! One job: state badge, progress bar, kind-specific detail and a cancel control.
+
+use crate::{
+    app::server_fns::CancelJob,
+    protocol::{Job, JobDetail},
+};
+use leptos::prelude::*;
+
+#[component]
+pub fn JobCard(initial: Job, jobs: RwSignal<Vec<Job>>, cancel: ServerAction<CancelJob>) -> impl IntoView {
+    let id = initial.id;
+    // Re-runs on any list change but only notifies this card when its own job changed.
+    let job = Memo::new(move |_| jobs.with(|list| list.iter().find(|j| j.id == id).cloned()).unwrap_or_else(|| initial.clone()));
+    let state = move || job.with(|j| j.state.as_str());
+    let percent = move || job.with(Job::percent);
+    let title = job.with_untracked(|j| j.title.clone());
+    view! {
+        <li class=move || format!("job state-{}", state()) data-job-id=id>
+            <div class="job-head">
+                <h3>{title.clone()}</h3>
+                <span class="badge">{state}</span>
+            </div>
+            <div class="job-progress">
+                <div class="bar" class:indeterminate=move || percent().is_none() role="progressbar"
+                    aria-label=format!("{title} progress") aria-valuemin="0" aria-valuemax="100"
+                    aria-valuenow=move || percent().map(|p| p.to_string())>
+                    <div class="fill" style:width=move || percent().map(|p| format!("{p}%"))></div>
+                </div>
+                <span class="pct">{move || percent().map_or_else(|| "—".to_owned(), |p| format!("{p}%"))}</span>
+            </div>
+            <div class="job-detail">{move || job.with(|j| detail(&j.detail))}</div>
+            {move || job.with(|j| j.error.clone()).map(|e| view! { <p class="job-error">{e}</p> })}
+            <Show when=move || job.with(|j| !j.state.is_final())>
+                <ActionForm action=cancel attr:class="cancel-form">
+                    <input type="hidden" name="id" value=id/>
+                    <button type="submit" class="btn btn-quiet" aria-label=format!("Cancel job {id}")>"Cancel"</button>
+                </ActionForm>
+            </Show>
+        </li>
+    }
+}
+
+fn detail(detail: &JobDetail) -> AnyView {
+    match detail {
+        JobDetail::Percent { done, total } => view! { <p class="meta">{format!("{done} of {total} steps")}</p> }.into_any(),
+        JobDetail::Phases { phases, current } => {
+            let current = *current;
+            view! {
+                <p class="meta">"Phase: " <strong class="phase-name">{phases.get(current).map(|p| p.name.clone())}</strong>
+                    {phases.get(current).map(|p| format!(" · {:.0}%", p.progress * 100.0))}</p>
+                <ol class="phases">
+                    {phases.iter().enumerate().map(|(i, p)| {
+                        let status = if p.progress >= 1.0 { "done" } else if i == current { "current" } else { "pending" };
+                        view! { <li class=status style:flex-grow=p.weight.to_string()>{p.name.clone()}</li> }
+                    }).collect_view()}
+                </ol>
+            }.into_any()
+        }
+        JobDetail::Batch { total, succeeded, failed, errors } => view! {
+            <p class="meta">
+                <span class="ok">{format!("✓ {succeeded} succeeded")}</span>
+                " · "
+                <span class="bad">{format!("✗ {failed} failed")}</span>
+                {format!(" · {} of {total}", succeeded + failed)}
+            </p>
+            <ul class="item-errors">
+                {errors.iter().map(|e| view! { <li>{e.message.clone()}</li> }).collect_view()}
+            </ul>
+        }.into_any(),
+        JobDetail::Logs { lines, total } => view! {
+            <p class="meta">{format!("{total} log lines")}</p>
+            <pre class="log">{lines.join("\n")}</pre>
+        }.into_any(),
+    }
+}

@@ -1,0 +1,46 @@
+//! A small SVG line of a symbol's recent prices, with its opening price as a baseline.
+
+use crate::protocol::QuoteSeries;
+use leptos::prelude::*;
+
+const WIDTH: f64 = 96.0;
+const HEIGHT: f64 = 28.0;
+
+#[component]
+pub fn Sparkline(series: RwSignal<QuoteSeries>) -> impl IntoView {
+    let geometry = Memo::new(move |_| series.with(|s| points(&s.history, s.quote.open)));
+    view! {
+        <svg class="sparkline" viewBox=format!("0 0 {WIDTH} {HEIGHT}") width=WIDTH height=HEIGHT
+            role="img" aria-label="price trend" preserveAspectRatio="none">
+            <line class="baseline" x1="0" x2=WIDTH y1=move || geometry.get().1 y2=move || geometry.get().1/>
+            <polyline points=move || geometry.get().0 fill="none"/>
+        </svg>
+    }
+}
+
+/// The polyline's points and the baseline's y, scaled to fit the box with a margin.
+fn points(history: &[f64], open: f64) -> (String, String) {
+    let (lo, hi) = history.iter().fold((open, open), |(lo, hi), p| (lo.min(*p), hi.max(*p)));
+    let span = (hi - lo).max(f64::EPSILON);
+    let y = |p: f64| format!("{:.1}", 2.0 + (hi - p) / span * (HEIGHT - 4.0));
+    let step = WIDTH / (history.len().max(2) - 1) as f64;
+    let line = history
+        .iter()
+        .enumerate()
+        .map(|(i, p)| format!("{:.1},{}", i as f64 * step, y(*p)))
+        .collect::<Vec<_>>()
+        .join(" ");
+    (line, y(open))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::points;
+
+    #[test]
+    fn scales_into_the_box() {
+        let (line, base) = points(&[1.0, 3.0, 2.0], 2.0);
+        assert_eq!(line, "0.0,26.0 48.0,2.0 96.0,14.0");
+        assert_eq!(base, "14.0");
+    }
+}

@@ -1,0 +1,59 @@
+//! Number and time formatting shared by server rendering and the browser. Pure arithmetic
+//! (no locale, no local time zone) so both sides print exactly the same text and
+//! hydration matches.
+
+/// `1234.5` → `1,234.50`.
+pub fn price(value: f64) -> String {
+    let cents = (value.abs() * 100.0).round() as u64;
+    let (whole, frac) = (cents / 100, cents % 100);
+    let digits = whole.to_string();
+    let mut grouped = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, ch) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            grouped.push(',');
+        }
+        grouped.push(ch);
+    }
+    let sign = if value < 0.0 && cents > 0 { "-" } else { "" };
+    format!("{sign}{grouped}.{frac:02}")
+}
+
+/// A signed change: `+1.25` / `−0.40` (a real minus sign).
+pub fn signed(value: f64) -> String {
+    let text = price(value.abs());
+    if (value * 100.0).round() > 0.0 {
+        format!("+{text}")
+    } else if (value * 100.0).round() < 0.0 {
+        format!("\u{2212}{text}")
+    } else {
+        text
+    }
+}
+
+/// A signed percentage with two decimals: `+0.42%`.
+pub fn percent(value: f64) -> String {
+    format!("{}%", signed(value))
+}
+
+/// Milliseconds since the epoch → `HH:MM:SS` in UTC.
+pub fn clock(ms: u64) -> String {
+    let secs = ms / 1000;
+    format!("{:02}:{:02}:{:02}", secs / 3600 % 24, secs / 60 % 60, secs % 60)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formats_prices_changes_and_times() {
+        assert_eq!(price(1234.5), "1,234.50");
+        assert_eq!(price(0.004), "0.00");
+        assert_eq!(price(999_999.999), "1,000,000.00");
+        assert_eq!(signed(1.254), "+1.25");
+        assert_eq!(signed(-0.4), "\u{2212}0.40");
+        assert_eq!(signed(-0.001), "0.00");
+        assert_eq!(percent(0.42), "+0.42%");
+        assert_eq!(clock(3_723_000), "01:02:03");
+    }
+}

@@ -1,0 +1,137 @@
+//! The browser's reactive copy of the dashboard state.
+//!
+//! Each quote row has its own signal, so a price change re-renders one row, not the table.
+//! Jobs and the notification feed are small lists updated through the shared reducers in
+//! `state/`; components read single jobs through memos keyed by id.
+
+use crate::{
+    protocol::{Event, QuoteSeries, Snapshot, Toast},
+    state,
+};
+use leptos::prelude::*;
+
+/// Toasts visible at once; older ones make room for new ones.
+pub const MAX_VISIBLE_TOASTS: usize = 4;
+
+/// What the connection indicator shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Connection {
+    Connecting,
+    Live,
+    Reconnecting,
+    Offline,
+}
+
+impl Connection {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Connection::Connecting => "connecting",
+            Connection::Live => "live",
+            Connection::Reconnecting => "reconnecting",
+            Connection::Offline => "offline",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Connection::Connecting => "Connecting…",
+            Connection::Live => "Live",
+            Connection::Reconnecting => "Reconnecting…",
+            Connection::Offline => "Offline",
+        }
+    }
+}
+
+/// One ticker row: its symbol never changes, its series is its own signal.
+#[derive(Clone, Debug)]
+pub struct QuoteCell {
+    pub symbol: String,
+    pub series: RwSignal<QuoteSeries>,
+}
+
+#[derive(Clone, Copy)]
+pub struct Store {
+    pub quotes: RwSignal<Vec<QuoteCell>>,
+    /// Newest first.
+    pub jobs: RwSignal<Vec<crate::protocol::Job>>,
+    /// Recent notifications, newest first (the page's feed).
+    pub feed: RwSignal<Vec<Toast>>,
+    /// Notifications currently popped up as toasts, oldest first.
+    pub toasts: RwSignal<Vec<Toast>>,
+    pub connection: RwSignal<Connection>,
+}
+
+impl Store {
+    pub fn new(snapshot: Snapshot) -> Store {
+        Store {
+            quotes: RwSignal::new(cells(snapshot.quotes)),
+            jobs: RwSignal::new(snapshot.jobs),
+            feed: RwSignal::new(snapshot.toasts),
+            toasts: RwSignal::new(Vec::new()),
+            connection: RwSignal::new(Connection::Connecting),
+        }
+    }
+
+    pub fn apply(&self, event: Event) {
+        match event {
+            Event::Snapshot(snapshot) => self.replace(snapshot),
+            Event::Quote(quote) => {
+                let cell = self.quotes.with_untracked(|cells| cells.iter().find(|c| c.symbol == quote.symbol).cloned());
+                match cell {
+                    Some(cell) => cell.series.update(|series| state::quotes::update(series, &quote)),
+                    None => self.quotes.update(|cells| {
+                        cells.extend(cells_from_quote(&quote));
+                    }),
+                }
+            }
+            Event::Job(job) => self.jobs.update(|jobs| state::jobs::apply(jobs, &job)),
+            Event::Toast(toast) => {
+                self.feed.update(|feed| state::toasts::apply(feed, &toast));
+                self.toasts.update(|shown| {
+                    shown.push(toast);
+                    let excess = shown.len().saturating_sub(MAX_VISIBLE_TOASTS);
+                    shown.drain(..excess);
+                });
+            }
+        }
+    }
+
+    pub fn dismiss(&self, toast_id: u64) {
+        self.toasts.update(|shown| shown.retain(|t| t.id != toast_id));
+    }
+
+    /// A snapshot replaces the state. Rows of symbols we already show keep their signals
+    /// (and their DOM); only a changed symbol list rebuilds the table.
+    fn replace(&self, snapshot: Snapshot) {
+        let same_symbols = self.quotes.with_untracked(|cells| {
+            cells.len() == snapshot.quotes.len()
+                && cells.iter().zip(&snapshot.quotes).all(|(c, s)| c.symbol == s.quote.symbol)
+        });
+        if same_symbols {
+            self.quotes.with_untracked(|cells| {
+                for (cell, series) in cells.iter().zip(snapshot.quotes) {
+                    if cell.series.with_untracked(|s| *s != series) {
+                        cell.series.set(series);
+                    }
+                }
+            });
+        } else {
+            self.quotes.set(cells(snapshot.quotes));
+        }
+        self.jobs.set(snapshot.jobs);
+        self.feed.set(snapshot.toasts);
+    }
+}
+
+fn cells(quotes: Vec<QuoteSeries>) -> Vec<QuoteCell> {
+    quotes
+        .into_iter()
+        .map(|series| QuoteCell { symbol: series.quote.symbol.clone(), series: RwSignal::new(series) })
+        .collect()
+}
+
+fn cells_from_quote(quote: &crate::protocol::Quote) -> Vec<QuoteCell> {
+    let mut rows = Vec::new();
+    state::quotes::apply(&mut rows, quote);
+    cells(rows)
+}

@@ -1,0 +1,45 @@
+//! livedash: a live dashboard whose reactive signals are fed by Server-Sent Events.
+//!
+//! One crate, built twice by cargo-leptos: with `ssr` it is the axum server (and renders
+//! the page), with `hydrate` it is the WebAssembly that takes the page over in the browser.
+//! This file is the only place that chooses modules by feature.
+//!
+//! # Layout
+//! The path of one event: a producer (market feed, job runner, publish API) publishes to
+//! the **hub** (`server/hub.rs`), which numbers it, folds it into the current state with the
+//! **reducers** (`state/`) and fans its encoded frame out; the **SSE handler**
+//! (`server/sse.rs`) writes it to each tab's stream; in the browser the **live connection**
+//! (`live/browser.rs`) decodes it with the **protocol** (`protocol/`) and applies it to the
+//! reactive **store** (`app/store.rs`), whose signals drive the **components**
+//! (`app/components/`).
+//!
+//! - `protocol`: the wire contract, identical on both sides.
+//! - `state`: pure reducers, used by the server (snapshots) and the browser (signals).
+//! - `app`: the page: shell, routes, dashboard, store, components, server functions.
+//! - `live`: the browser's end of the event stream (a no-op stand-in on the server).
+//! - `server`: router, hub, event stream, jobs, market, API (`ssr` only).
+
+pub mod app;
+pub mod protocol;
+pub mod state;
+
+/// The browser's end of the stream: an EventSource feeding the store.
+#[cfg(feature = "hydrate")]
+#[path = "live/browser.rs"]
+pub mod live;
+
+/// On the server the page is rendered from the snapshot; there is no stream to open.
+#[cfg(not(feature = "hydrate"))]
+#[path = "live/stand_in.rs"]
+pub mod live;
+
+#[cfg(feature = "ssr")]
+pub mod server;
+
+/// Entry point of the WebAssembly bundle: take over the server-rendered page.
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(app::App);
+}

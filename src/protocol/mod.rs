@@ -1,0 +1,22 @@
+//! The wire contract, compiled identically for the server and the browser.
+//!
+//! Everything that crosses the network is defined here once: the live [`Event`]s and their
+//! wire names ([`EventKind`]), the [`Topic`]s a stream can carry, the payload types (quotes,
+//! jobs, toasts), the request bodies of the publish API, and the SSE framing (an encoder and a
+//! parser). Neither side spells an event name or a field by hand, so they cannot drift.
+
+mod event;
+mod job;
+mod quote;
+pub mod sse;
+mod toast;
+mod topic;
+
+pub use event::{DecodeError, Event, EventId, EventKind, Snapshot};
+pub use job::{Job, JobDetail, JobId, JobKind, JobSpec, JobState, ItemError, PhaseProgress, PhaseSpec};
+pub use quote::{Quote, QuoteSeries};
+pub use toast::{Level, NotificationRequest, Toast};
+pub use topic::{Topic, TopicSet};
+
+/// Milliseconds since the Unix epoch; the one clock unit on the wire.
+pub type Millis = u64;

@@ -1,0 +1,64 @@
+//! The JSON endpoints of the public API (the event stream is in `sse.rs`).
+
+use super::{AppState, error::ApiError};
+use crate::protocol::{Job, JobId, JobSpec, NotificationRequest, Quote};
+use axum::{
+    Json,
+    extract::{FromRequest, Path, Request, State, rejection::PathRejection},
+    http::{StatusCode, header},
+    response::IntoResponse,
+};
+use bytes::Bytes;
+use serde::de::DeserializeOwned;
+use serde_json::json;
+
+/// A JSON request body. Unlike `axum::Json` it does not insist on a `Content-Type` (so a
+/// plain `curl -d` works) and every failure is a 400 whose message says what was wrong.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let bytes = Bytes::from_request(req, state).await?;
+        serde_json::from_slice(&bytes)
+            .map(JsonBody)
+            .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))
+    }
+}
+
+pub async fn quotes(State(app): State<AppState>) -> Json<Vec<Quote>> {
+    Json(app.hub.read(|s| s.quotes.iter().map(|q| q.quote.clone()).collect()))
+}
+
+pub async fn jobs(State(app): State<AppState>) -> Json<Vec<Job>> {
+    Json(app.hub.read(|s| s.jobs.clone()))
+}
+
+pub async fn start_job(State(app): State<AppState>, JsonBody(spec): JsonBody<JobSpec>) -> Result<impl IntoResponse, ApiError> {
+    let job = app.start_job(spec)?;
+    let location = format!("/api/jobs/{}", job.id);
+    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(job)))
+}
+
+pub async fn cancel_job(
+    State(app): State<AppState>,
+    id: Result<Path<JobId>, PathRejection>,
+) -> Result<impl IntoResponse, ApiError> {
+    let Path(id) = id.map_err(|_| ApiError::BadRequest("job id must be a positive integer".into()))?;
+    app.cancel_job(id)?;
+    Ok((StatusCode::ACCEPTED, Json(json!({ "id": id, "status": "cancelling" }))))
+}
+
+pub async fn notify(
+    State(app): State<AppState>,
+    JsonBody(request): JsonBody<NotificationRequest>,
+) -> Result<impl IntoResponse, ApiError> {
+    let toast = app.notify(request)?;
+    Ok((StatusCode::ACCEPTED, Json(toast)))
+}
+
+/// Unknown paths under `/api` answer in JSON too, not with the HTML 404 page.
+pub async fn not_found() -> ApiError {
+    ApiError::NotFound("no such API endpoint".into())
+}

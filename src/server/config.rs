@@ -1,0 +1,56 @@
+//! Runtime configuration: every knob is a flag with an environment-variable twin.
+
+use clap::Parser;
+use std::time::Duration;
+
+/// livedash: a live dashboard over Server-Sent Events.
+///
+/// The listen address comes from Leptos' own configuration (`LEPTOS_SITE_ADDR`, default
+/// 127.0.0.1:3000), so `cargo leptos` and the binary agree on it.
+#[derive(Clone, Debug, Parser)]
+#[command(version, about)]
+pub struct Config {
+    /// Quote updates per second across all symbols.
+    #[arg(long, env = "LIVEDASH_QUOTE_RATE", default_value_t = 12.0, value_parser = parse_rate)]
+    pub quote_rate: f64,
+
+    /// Seed for the simulated market and jobs; the same seed gives the same prices.
+    #[arg(long, env = "LIVEDASH_SEED")]
+    pub seed: Option<u64>,
+
+    /// Seconds between heartbeat comments on idle event streams.
+    #[arg(long, env = "LIVEDASH_HEARTBEAT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
+    pub heartbeat_secs: u64,
+
+    /// Reconnect delay the server suggests to browsers (SSE `retry:`), in milliseconds.
+    #[arg(long, env = "LIVEDASH_RETRY_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(100..=600_000))]
+    pub retry_ms: u64,
+
+    /// Jobs that may run at once; the rest wait in the `queued` state.
+    #[arg(long, env = "LIVEDASH_MAX_RUNNING_JOBS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1_000))]
+    pub max_running_jobs: u32,
+
+    /// Events buffered per stream before a slow client is resynchronised with a snapshot.
+    #[arg(long, env = "LIVEDASH_STREAM_BUFFER", default_value_t = 1_024, value_parser = clap::value_parser!(u32).range(16..=1_000_000))]
+    pub stream_buffer: u32,
+}
+
+fn parse_rate(s: &str) -> Result<f64, String> {
+    match s.parse::<f64>() {
+        Ok(r) if r.is_finite() && r > 0.0 && r <= 10_000.0 => Ok(r),
+        _ => Err(format!("`{s}` is not a rate between 0 (exclusive) and 10000 updates per second")),
+    }
+}
+
+impl Config {
+    pub fn heartbeat(&self) -> Duration {
+        Duration::from_secs(self.heartbeat_secs)
+    }
+}
+
+impl Default for Config {
+    /// The documented defaults, ignoring the process environment (for tests and embedding).
+    fn default() -> Self {
+        Config::parse_from(["livedash"])
+    }
+}

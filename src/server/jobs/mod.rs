@@ -1,0 +1,125 @@
+//! Runs jobs as tokio tasks: at most N at once (the rest stay `queued`), each stoppable.
+//!
+//! Cancelling fires the job's token; the task notices before its next step, publishes the
+//! `cancelled` state as its last event and exits, so no progress follows a cancellation.
+
+mod work;
+
+use super::{hub::Hub, now_ms};
+use crate::protocol::{Event, Job, JobId, JobSpec, JobState};
+use std::{
+    collections::HashMap,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+use tokio::sync::Semaphore;
+use tokio_util::sync::CancellationToken;
+use work::Work;
+
+/// Why a job could not be cancelled.
+#[derive(Debug, PartialEq, Eq)]
+pub enum CancelError {
+    NotFound,
+    AlreadyFinished(JobState),
+}
+
+#[derive(Clone)]
+pub struct Jobs {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    hub: Hub,
+    next_id: AtomicU64,
+    /// Cancellation handles of the jobs that have not finished yet.
+    live: Mutex<HashMap<JobId, CancellationToken>>,
+    /// Slots for running jobs; waiting for one is the `queued` state.
+    slots: Arc<Semaphore>,
+    /// Mixed with each job id to seed its randomness (batch failures).
+    seed: u64,
+    /// Parent of every job's token: shutting down cancels them all.
+    shutdown: CancellationToken,
+}
+
+impl Jobs {
+    pub fn new(hub: Hub, max_running: usize, seed: u64, shutdown: CancellationToken) -> Jobs {
+        Jobs {
+            inner: Arc::new(Inner {
+                hub,
+                next_id: AtomicU64::new(1),
+                live: Mutex::new(HashMap::new()),
+                slots: Arc::new(Semaphore::new(max_running)),
+                seed,
+                shutdown,
+            }),
+        }
+    }
+
+    /// Starts a (validated) job. Its `queued` state is published before this returns.
+    pub fn start(&self, spec: JobSpec) -> Job {
+        let inner = &self.inner;
+        let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let work = Work::new(id, spec.clone(), inner.seed ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15), now_ms());
+        let job = work.job.clone();
+        let token = inner.shutdown.child_token();
+        inner.lock_live().insert(id, token.clone());
+        inner.hub.publish(Event::Job(job.clone()));
+        tokio::spawn(drive(self.inner.clone(), work, Duration::from_millis(spec.step_ms()), token));
+        job
+    }
+
+    pub fn cancel(&self, id: JobId) -> Result<(), CancelError> {
+        if let Some(token) = self.inner.lock_live().get(&id) {
+            token.cancel();
+            return Ok(());
+        }
+        let known = self.inner.hub.read(|s| s.jobs.iter().find(|j| j.id == id).map(|j| j.state));
+        match known {
+            Some(state) => Err(CancelError::AlreadyFinished(state)),
+            None => Err(CancelError::NotFound),
+        }
+    }
+}
+
+impl Inner {
+    fn lock_live(&self) -> std::sync::MutexGuard<'_, HashMap<JobId, CancellationToken>> {
+        self.live.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    fn publish(&self, work: &Work) {
+        self.hub.publish(Event::Job(work.job.clone()));
+    }
+}
+
+/// The life of one job: wait for a slot, then step until done or cancelled.
+async fn drive(inner: Arc<Inner>, mut work: Work, step: Duration, cancel: CancellationToken) {
+    let slot = tokio::select! {
+        () = cancel.cancelled() => None,
+        slot = inner.slots.clone().acquire_owned() => slot.ok(),
+    };
+    if let Some(_slot) = slot {
+        work.start(now_ms());
+        inner.publish(&work);
+        loop {
+            tokio::select! {
+                biased;
+                () = cancel.cancelled() => break,
+                () = tokio::time::sleep(step) => {
+                    let done = work.advance(now_ms());
+                    inner.publish(&work);
+                    if done {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    if !work.job.state.is_final() {
+        work.finish(JobState::Cancelled, None, now_ms());
+        inner.publish(&work);
+    }
+    inner.lock_live().remove(&work.job.id);
+}

@@ -1,0 +1,136 @@
+//! A simulated market: prices follow geometric Brownian motion, one symbol per tick.
+//!
+//! [`Market`] is pure and seedable (the same seed gives the same prices); [`run`] drives it
+//! at the configured rate and publishes each quote through the hub.
+
+use super::{hub::Hub, now_ms};
+use crate::protocol::{Event, Quote, QuoteSeries};
+use crate::state::quotes::HISTORY_LEN;
+use rand::{Rng, SeedableRng, rngs::StdRng};
+use rand_distr::{Distribution, StandardNormal};
+use std::time::Duration;
+use tokio_util::sync::CancellationToken;
+
+/// Symbol, company, opening price, and volatility per tick (standard deviation of the log
+/// return). Prices and volatilities are plausible, the companies' moves are not real.
+const LISTINGS: [(&str, &str, f64, f64); 24] = [
+    ("AAPL", "Apple", 228.52, 0.0016),
+    ("MSFT", "Microsoft", 417.10, 0.0014),
+    ("NVDA", "NVIDIA", 131.38, 0.0030),
+    ("AMZN", "Amazon", 186.40, 0.0020),
+    ("GOOGL", "Alphabet", 164.74, 0.0018),
+    ("META", "Meta Platforms", 568.31, 0.0022),
+    ("TSLA", "Tesla", 251.44, 0.0036),
+    ("AVGO", "Broadcom", 172.08, 0.0026),
+    ("JPM", "JPMorgan Chase", 211.65, 0.0012),
+    ("V", "Visa", 279.90, 0.0010),
+    ("WMT", "Walmart", 80.77, 0.0009),
+    ("XOM", "Exxon Mobil", 119.21, 0.0014),
+    ("UNH", "UnitedHealth", 589.05, 0.0015),
+    ("MA", "Mastercard", 497.33, 0.0011),
+    ("PG", "Procter & Gamble", 170.11, 0.0008),
+    ("JNJ", "Johnson & Johnson", 161.92, 0.0008),
+    ("COST", "Costco", 889.20, 0.0012),
+    ("HD", "Home Depot", 402.56, 0.0013),
+    ("NFLX", "Netflix", 711.09, 0.0024),
+    ("AMD", "AMD", 155.62, 0.0032),
+    ("ADBE", "Adobe", 507.40, 0.0021),
+    ("CRM", "Salesforce", 290.14, 0.0019),
+    ("KO", "Coca-Cola", 69.87, 0.0007),
+    ("DIS", "Walt Disney", 94.31, 0.0017),
+];
+
+/// The market's state: one price per listing and the random source moving them.
+pub struct Market {
+    rng: StdRng,
+    prices: Vec<f64>,
+}
+
+impl Market {
+    pub fn new(seed: Option<u64>) -> Market {
+        let rng = match seed {
+            Some(seed) => StdRng::seed_from_u64(seed),
+            None => StdRng::from_os_rng(),
+        };
+        Market { rng, prices: LISTINGS.iter().map(|l| l.2).collect() }
+    }
+
+    pub fn symbols(&self) -> usize {
+        LISTINGS.len()
+    }
+
+    /// Simulates a short history for every symbol so the first page already shows
+    /// sparklines; the first simulated price is each symbol's `open`.
+    pub fn warm_up(&mut self, now: u64) -> Vec<QuoteSeries> {
+        (0..LISTINGS.len())
+            .map(|i| {
+                let open = self.prices[i];
+                let history: Vec<f64> = (0..HISTORY_LEN).map(|_| self.step(i)).collect();
+                QuoteSeries { quote: self.quote(i, open, now), history, ticks: HISTORY_LEN as u64 }
+            })
+            .collect()
+    }
+
+    /// Moves one randomly chosen symbol and returns its new quote.
+    pub fn tick(&mut self, now: u64) -> Quote {
+        let i = self.rng.random_range(0..LISTINGS.len());
+        self.step(i);
+        self.quote(i, LISTINGS[i].2, now)
+    }
+
+    /// One GBM step: `S *= exp(-sigma^2 / 2 + sigma * Z)`, kept to whole cents.
+    fn step(&mut self, i: usize) -> f64 {
+        let sigma = LISTINGS[i].3;
+        let z: f64 = StandardNormal.sample(&mut self.rng);
+        let next = self.prices[i] * (-0.5 * sigma * sigma + sigma * z).exp();
+        self.prices[i] = (next * 100.0).round().max(1.0) / 100.0;
+        self.prices[i]
+    }
+
+    fn quote(&self, i: usize, open: f64, now: u64) -> Quote {
+        let (symbol, name, ..) = LISTINGS[i];
+        Quote { symbol: symbol.into(), name: name.into(), price: self.prices[i], open, ts_ms: now }
+    }
+}
+
+/// Publishes `rate` quotes per second until `shutdown`.
+pub async fn run(mut market: Market, hub: Hub, rate: f64, shutdown: CancellationToken) {
+    let mut ticks = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
+    ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            _ = ticks.tick() => {
+                hub.publish(Event::Quote(market.tick(now_ms())));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_prices() {
+        let (mut a, mut b) = (Market::new(Some(7)), Market::new(Some(7)));
+        let run = |m: &mut Market| (0..200).map(|_| m.tick(0).price).collect::<Vec<_>>();
+        assert_eq!(run(&mut a), run(&mut b));
+    }
+
+    #[test]
+    fn prices_wander_but_stay_realistic() {
+        let mut market = Market::new(Some(1));
+        let series = market.warm_up(0);
+        assert!(series.len() >= 20);
+        for row in &series {
+            assert_eq!(row.history.len(), HISTORY_LEN);
+            assert!(row.history.iter().any(|p| *p != row.quote.open), "{} never moved", row.quote.symbol);
+        }
+        for _ in 0..10_000 {
+            let q = market.tick(0);
+            assert!(q.price > 0.0 && (q.price / q.open - 1.0).abs() < 0.5, "{q:?}");
+            assert_eq!((q.price * 100.0).round() / 100.0, q.price);
+        }
+    }
+}

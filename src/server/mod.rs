@@ -1,0 +1,106 @@
+//! The server (`ssr` only): the router, its handlers, and the producers feeding the hub.
+//!
+//! [`router`] builds everything without a socket, so tests can drive it; [`run`] serves it
+//! on a listener until a shutdown future resolves, then ends every event stream.
+
+mod api;
+mod config;
+mod error;
+mod hub;
+mod jobs;
+mod market;
+mod sse;
+mod state;
+
+pub use config::Config;
+pub use error::ApiError;
+pub use hub::Hub;
+pub use state::AppState;
+
+use crate::app::{App, shell};
+use axum::{
+    Router,
+    extract::DefaultBodyLimit,
+    routing::{get, post},
+};
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use std::{
+    future::Future,
+    time::{SystemTime, UNIX_EPOCH},
+};
+use tokio::net::TcpListener;
+
+/// Largest accepted request body: notifications and job specs are small.
+const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// The whole application: the public API, the event stream, server functions, the
+/// server-rendered page and the static site files.
+pub fn router(state: AppState) -> Router {
+    let api = Router::new()
+        .route("/events", get(sse::events))
+        .route("/quotes", get(api::quotes))
+        .route("/jobs", get(api::jobs).post(api::start_job))
+        .route("/jobs/{id}/cancel", post(api::cancel_job))
+        .route("/notifications", post(api::notify))
+        .fallback(api::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+    let routes = generate_route_list(App);
+    Router::new()
+        .leptos_routes(&state, routes, {
+            let options = state.leptos_options.clone();
+            move || shell(options.clone())
+        })
+        .nest("/api", api)
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves; then ends the event streams and stops the producers
+/// so the server can drain and exit.
+pub async fn run(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+    if let Some(market) = state.take_market() {
+        tokio::spawn(market::run(market, state.hub.clone(), state.config.quote_rate, state.shutdown.clone()));
+    }
+    let token = state.shutdown.clone();
+    let app = router(state);
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async move {
+            shutdown.await;
+            token.cancel();
+        })
+        .await
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}
+
+/// Milliseconds since the Unix epoch.
+pub fn now_ms() -> u64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+}
