@@ -1,1 +1,13 @@
+//! Integration tests: a real server on 127.0.0.1:0, spoken to over HTTP.
 
+mod api {
+    pub mod support;
+}
+#[path = "api/errors.rs"]
+mod errors;
+#[path = "api/jobs.rs"]
+mod jobs;
+#[path = "api/notifications.rs"]
+mod notifications;
+#[path = "api/stream.rs"]
+mod stream;

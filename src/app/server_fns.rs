@@ -4,7 +4,7 @@
 //! identical. Their forms also work without JavaScript: the browser posts the form and
 //! is redirected back to the page.
 
-use crate::protocol::{JobId, JobKind, JobSpec, Level, NotificationRequest, Snapshot};
+use crate::protocol::{JobId, JobKind, Level, Snapshot};
 use leptos::prelude::*;
 
 /// The state the page renders first, before the live stream takes over.
@@ -16,7 +16,7 @@ pub async fn get_snapshot() -> Result<Snapshot, ServerFnError> {
 /// Starts a job of `kind` with its default parameters.
 #[server(prefix = "/api/ui", endpoint = "start_job")]
 pub async fn start_job(kind: JobKind) -> Result<(), ServerFnError> {
-    crate::server::AppState::from_context()?.start_job(JobSpec::default_for(kind)).map_err(|e| ServerFnError::new(e.to_string()))?;
+    crate::server::AppState::from_context()?.start_job(crate::protocol::JobSpec::default_for(kind)).map_err(|e| ServerFnError::new(e.to_string()))?;
     Ok(())
 }
 
@@ -28,7 +28,7 @@ pub async fn cancel_job(id: JobId) -> Result<(), ServerFnError> {
 #[server(prefix = "/api/ui", endpoint = "notify")]
 pub async fn send_notification(level: Level, title: String, body: String) -> Result<(), ServerFnError> {
     crate::server::AppState::from_context()?
-        .notify(NotificationRequest { level, title, body })
+        .notify(crate::protocol::NotificationRequest { level, title, body })
         .map_err(|e| ServerFnError::new(e.to_string()))?;
     Ok(())
 }

@@ -1,0 +1,74 @@
+# livedash: `make run` serves the dashboard, `make test` runs every test.
+# Both install what is missing first; a second run skips what is already there.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+
+CARGO_LEPTOS_VERSION := 0.3.6
+BINARYEN_VERSION := 132.0.0
+# The CLI must match the wasm-bindgen crate exactly, so its version is read from Cargo.lock.
+WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
+CHROMIUM_PATH ?= /usr/bin/chromium
+export CHROMIUM_PATH
+export PATH := $(HOME)/.cargo/bin:$(PATH)
+
+# apt-get needs root; use sudo when not root and it is available.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
+
+.PHONY: help run dev test screenshot setup setup-build setup-test \
+        wasm-target cargo-leptos wasm-bindgen-cli wasm-opt chromium end2end-deps
+
+help:
+	@echo "make run         install what is missing, build in release, serve on http://127.0.0.1:3000"
+	@echo "make test        install what is missing, run every test (Rust, clippy, Playwright)"
+	@echo "make dev         cargo leptos watch (rebuilds and reloads on change)"
+	@echo "make screenshot  copy the suite's latest screenshots into end2end/screenshots/"
+
+run: setup-build
+	cargo leptos serve --release
+
+dev: setup-build
+	cargo leptos watch
+
+test: setup-build setup-test
+	cargo test --features ssr
+	cargo clippy --features ssr --all-targets -- -D warnings
+	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
+	cargo leptos end-to-end
+
+screenshot:
+	cp end2end/screenshots/latest/*.png end2end/screenshots/
+
+setup: setup-build setup-test
+setup-build: wasm-target cargo-leptos wasm-bindgen-cli wasm-opt
+setup-test: chromium end2end-deps
+
+wasm-target:
+	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
+	  || rustup target add wasm32-unknown-unknown
+
+# --locked: newer dependency versions need a newer rustc than this toolchain.
+cargo-leptos:
+	@[ "$$(cargo leptos --version 2>/dev/null)" = "cargo-leptos $(CARGO_LEPTOS_VERSION)" ] \
+	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+
+# Without --locked: its lockfile names a crate version the registry no longer serves.
+wasm-bindgen-cli:
+	@[ -n "$(WASM_BINDGEN_VERSION)" ] || { echo "wasm-bindgen not found in Cargo.lock" >&2; exit 1; }
+	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] \
+	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+
+# Release builds optimise the wasm with wasm-opt; npm's binaryen is current, Debian's is too old.
+wasm-opt:
+	@[ "$$(wasm-opt --version 2>/dev/null | grep -o 'version [0-9]*' | tr -dc 0-9)" -ge 120 ] 2>/dev/null \
+	  || npm install -g --no-audit --no-fund binaryen@$(BINARYEN_VERSION)
+
+chromium:
+	@[ -x "$(CHROMIUM_PATH)" ] \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+# Reinstalls only when package-lock.json differs from the one last installed.
+end2end-deps:
+	@cmp -s end2end/package-lock.json end2end/node_modules/.installed-lock.json \
+	  || (cd end2end && npm ci --no-audit --no-fund && cp package-lock.json node_modules/.installed-lock.json)

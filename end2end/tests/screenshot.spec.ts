@@ -1,0 +1,41 @@
+import { expect, test, type Page } from "@playwright/test";
+import { openLive, startJob } from "./helpers";
+
+/** Where the suite leaves its screenshots (not committed; `make screenshot` copies one). */
+const DIR = "screenshots/latest";
+
+async function busyDashboard(page: Page): Promise<void> {
+  await openLive(page);
+  for (const kind of ["percent", "phases", "batch", "logs"]) {
+    await startJob(page, kind);
+  }
+  await page.request.post("/api/notifications", {
+    data: { level: "success", title: "Deploy finished", body: "api-7 is serving build 2026.11.21" },
+  });
+  await expect(page.locator(".toast")).not.toHaveCount(0);
+  await expect
+    .poll(async () => Number(await page.locator("li.job").first().getByRole("progressbar").getAttribute("aria-valuenow")))
+    .toBeGreaterThan(10);
+  // Let the entrance animation finish so the picture is not caught mid-slide.
+  await page.locator(".toast").first().evaluate((el) => Promise.all(el.getAnimations().filter((a) => a.animationName === "toast-in").map((a) => a.finished)));
+}
+
+test("screenshot: desktop, light", async ({ page }) => {
+  await page.setViewportSize({ width: 1360, height: 900 });
+  await busyDashboard(page);
+  await page.screenshot({ path: `${DIR}/dashboard.png` });
+});
+
+test("screenshot: desktop, dark", async ({ browser }) => {
+  const page = await (await browser.newContext({ colorScheme: "dark", viewport: { width: 1360, height: 900 } })).newPage();
+  await busyDashboard(page);
+  await page.screenshot({ path: `${DIR}/dashboard-dark.png` });
+});
+
+test("screenshot: 375 px wide, no horizontal scrolling", async ({ browser }) => {
+  const page = await (await browser.newContext({ viewport: { width: 375, height: 812 } })).newPage();
+  await busyDashboard(page);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+  expect(overflow).toBeLessThanOrEqual(0);
+  await page.screenshot({ path: `${DIR}/dashboard-mobile.png`, fullPage: true });
+});

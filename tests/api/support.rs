@@ -1,0 +1,143 @@
+//! Test support: start a server on a free port and read its event stream with the
+//! project's own SSE parser.
+
+use futures::StreamExt;
+use leptos::config::LeptosOptions;
+use livedash::{
+    protocol::{
+        Event,
+        sse::{Frame, Parser},
+    },
+    server::{self, AppState, Config},
+};
+use reqwest::StatusCode;
+use serde_json::Value;
+use std::{collections::VecDeque, pin::Pin, time::Duration};
+use tokio::sync::oneshot;
+
+/// Upper bound on waiting for something that should happen promptly. It turns a bug into
+/// a clear failure instead of a hung test; it is never used to wait *for* an event.
+const PATIENCE: Duration = Duration::from_secs(20);
+
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    stop: Option<oneshot::Sender<()>>,
+}
+
+impl TestServer {
+    /// A server with a fast, seeded market and one-second heartbeats.
+    pub async fn start() -> TestServer {
+        TestServer::with(Config { quote_rate: 100.0, seed: Some(7), heartbeat_secs: 1, ..Config::default() }).await
+    }
+
+    pub async fn with(config: Config) -> TestServer {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let options = LeptosOptions::builder().output_name("livedash").site_addr(addr).build();
+        let (stop, stopped) = oneshot::channel::<()>();
+        tokio::spawn(server::run(listener, AppState::new(config, options), async {
+            let _ = stopped.await;
+        }));
+        TestServer { base: format!("http://{addr}"), client: reqwest::Client::new(), stop: Some(stop) }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    /// Opens `/api/events` with the given query string (e.g. `?topics=toasts`).
+    pub async fn events(&self, query: &str) -> EventStream {
+        let response = self.client.get(self.url(&format!("/api/events{query}"))).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK);
+        EventStream::new(response)
+    }
+
+    pub async fn post(&self, path: &str, body: &str) -> (StatusCode, Value) {
+        let response = self.client.post(self.url(path)).body(body.to_owned()).send().await.unwrap();
+        let status = response.status();
+        let text = response.text().await.unwrap();
+        let json = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path} answered {status} with non-JSON: {text}"));
+        (status, json)
+    }
+
+    pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
+        let response = self.client.get(self.url(path)).send().await.unwrap();
+        (response.status(), response.json().await.unwrap())
+    }
+
+    /// Ends the server's streams, as a shutdown would.
+    pub fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+impl Drop for TestServer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+type Bytes = Pin<Box<dyn futures::Stream<Item = reqwest::Result<bytes::Bytes>> + Send>>;
+
+/// A parsed event stream.
+pub struct EventStream {
+    pub headers: reqwest::header::HeaderMap,
+    body: Bytes,
+    parser: Parser,
+    pending: VecDeque<Frame>,
+}
+
+impl EventStream {
+    fn new(response: reqwest::Response) -> EventStream {
+        EventStream {
+            headers: response.headers().clone(),
+            body: Box::pin(response.bytes_stream()),
+            parser: Parser::default(),
+            pending: VecDeque::new(),
+        }
+    }
+
+    /// The next frame, or `None` when the server ended the stream.
+    pub async fn next_frame(&mut self) -> Option<Frame> {
+        loop {
+            if let Some(frame) = self.pending.pop_front() {
+                return Some(frame);
+            }
+            let chunk = tokio::time::timeout(PATIENCE, self.body.next()).await.expect("no frame within the patience limit")?;
+            self.pending.extend(self.parser.push(&chunk.unwrap()).unwrap());
+        }
+    }
+
+    /// The next event, decoded with the shared protocol, and its id.
+    pub async fn next_event(&mut self) -> (Event, String) {
+        loop {
+            match self.next_frame().await.expect("stream ended") {
+                Frame::Event { event, data, id } => return (Event::decode(&event, &data).unwrap(), id),
+                Frame::Comment(_) | Frame::Retry(_) => continue,
+            }
+        }
+    }
+
+    /// Reads events until one matches, returning it and every event before it.
+    pub async fn until(&mut self, mut wanted: impl FnMut(&Event) -> bool) -> (Event, Vec<Event>) {
+        let mut before = Vec::new();
+        loop {
+            let (event, _) = self.next_event().await;
+            if wanted(&event) {
+                return (event, before);
+            }
+            before.push(event);
+        }
+    }
+
+    /// The first event must be the snapshot.
+    pub async fn snapshot(&mut self) -> livedash::protocol::Snapshot {
+        match self.next_event().await {
+            (Event::Snapshot(snapshot), _) => snapshot,
+            (other, _) => panic!("first event was {:?}, not a snapshot", other.kind()),
+        }
+    }
+}
