@@ -12,32 +12,33 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 /// Symbol, company, opening price, and volatility per tick (standard deviation of the log
-/// return). Prices and volatilities are plausible, the companies' moves are not real.
+/// return). At the default rate a symbol moves about twice a second, so an hour of ticks
+/// spreads prices by roughly 1-5 %, like a real session. The moves are not real.
 const LISTINGS: [(&str, &str, f64, f64); 24] = [
-    ("AAPL", "Apple", 228.52, 0.0016),
-    ("MSFT", "Microsoft", 417.10, 0.0014),
-    ("NVDA", "NVIDIA", 131.38, 0.0030),
-    ("AMZN", "Amazon", 186.40, 0.0020),
-    ("GOOGL", "Alphabet", 164.74, 0.0018),
-    ("META", "Meta Platforms", 568.31, 0.0022),
-    ("TSLA", "Tesla", 251.44, 0.0036),
-    ("AVGO", "Broadcom", 172.08, 0.0026),
-    ("JPM", "JPMorgan Chase", 211.65, 0.0012),
-    ("V", "Visa", 279.90, 0.0010),
-    ("WMT", "Walmart", 80.77, 0.0009),
-    ("XOM", "Exxon Mobil", 119.21, 0.0014),
-    ("UNH", "UnitedHealth", 589.05, 0.0015),
-    ("MA", "Mastercard", 497.33, 0.0011),
-    ("PG", "Procter & Gamble", 170.11, 0.0008),
-    ("JNJ", "Johnson & Johnson", 161.92, 0.0008),
-    ("COST", "Costco", 889.20, 0.0012),
-    ("HD", "Home Depot", 402.56, 0.0013),
-    ("NFLX", "Netflix", 711.09, 0.0024),
-    ("AMD", "AMD", 155.62, 0.0032),
-    ("ADBE", "Adobe", 507.40, 0.0021),
-    ("CRM", "Salesforce", 290.14, 0.0019),
-    ("KO", "Coca-Cola", 69.87, 0.0007),
-    ("DIS", "Walt Disney", 94.31, 0.0017),
+    ("AAPL", "Apple", 228.52, 0.00053),
+    ("MSFT", "Microsoft", 417.10, 0.00047),
+    ("NVDA", "NVIDIA", 131.38, 0.00100),
+    ("AMZN", "Amazon", 186.40, 0.00067),
+    ("GOOGL", "Alphabet", 164.74, 0.00060),
+    ("META", "Meta Platforms", 568.31, 0.00073),
+    ("TSLA", "Tesla", 251.44, 0.00120),
+    ("AVGO", "Broadcom", 172.08, 0.00087),
+    ("JPM", "JPMorgan Chase", 211.65, 0.00040),
+    ("V", "Visa", 279.90, 0.00033),
+    ("WMT", "Walmart", 80.77, 0.00030),
+    ("XOM", "Exxon Mobil", 119.21, 0.00047),
+    ("UNH", "UnitedHealth", 589.05, 0.00050),
+    ("MA", "Mastercard", 497.33, 0.00037),
+    ("PG", "Procter & Gamble", 170.11, 0.00027),
+    ("JNJ", "Johnson & Johnson", 161.92, 0.00027),
+    ("COST", "Costco", 889.20, 0.00040),
+    ("HD", "Home Depot", 402.56, 0.00043),
+    ("NFLX", "Netflix", 711.09, 0.00080),
+    ("AMD", "AMD", 155.62, 0.00107),
+    ("ADBE", "Adobe", 507.40, 0.00070),
+    ("CRM", "Salesforce", 290.14, 0.00063),
+    ("KO", "Coca-Cola", 69.87, 0.00023),
+    ("DIS", "Walt Disney", 94.31, 0.00057),
 ];
 
 /// The market's state: one price per listing and the random source moving them.
