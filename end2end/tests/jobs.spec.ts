@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { openLive, startJob, unique } from "./helpers";
 
 test("a started job drives its bar to 100% and completed", async ({ page }) => {
@@ -36,6 +36,6 @@ test("each kind shows its own detail", async ({ page }) => {
   const batch = await startJob(page, "batch");
   await expect(batch.locator(".meta")).toContainText("succeeded");
   const logs = await startJob(page, "logs");
-  await expect(logs.locator("pre.log")).toContainText("/30]");
+  await expect(logs.locator(".log pre")).toContainText("/30]");
   await expect(logs.getByRole("progressbar")).not.toHaveAttribute("aria-valuenow", /.*/);
 });

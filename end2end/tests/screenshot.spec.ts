@@ -1,7 +1,8 @@
-import { expect, test, type Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+import type { Page } from "@playwright/test";
 import { openLive, startJob } from "./helpers";
 
-/** Where the suite leaves its screenshots (not committed; `make screenshot` copies one). */
+/** Where the suite leaves its screenshots (not committed; `make screenshot` copies them). */
 const DIR = "screenshots/latest";
 
 async function busyDashboard(page: Page): Promise<void> {
@@ -18,25 +19,37 @@ async function busyDashboard(page: Page): Promise<void> {
     .poll(async () => Number(await percent.getByRole("progressbar").getAttribute("aria-valuenow")))
     .toBeGreaterThan(10);
   // Let the entrance animation finish so the picture is not caught mid-slide.
-  await page.locator(".toast").first().evaluate((el) => Promise.all(el.getAnimations().filter((a) => a.animationName === "toast-in").map((a) => a.finished)));
+  await page
+    .locator(".toast")
+    .first()
+    .evaluate((el) => Promise.all(el.getAnimations().filter((a) => (a as CSSAnimation).animationName === "toast-in").map((a) => a.finished)));
 }
 
-test("screenshot: desktop, light", async ({ page }) => {
-  await page.setViewportSize({ width: 1360, height: 900 });
-  await busyDashboard(page);
-  await page.screenshot({ path: `${DIR}/dashboard.png` });
+test.describe("desktop", () => {
+  test.use({ viewport: { width: 1360, height: 900 } });
+
+  test("screenshot: light", async ({ page }) => {
+    await busyDashboard(page);
+    await page.screenshot({ path: `${DIR}/dashboard.png` });
+  });
+
+  test.describe("dark", () => {
+    test.use({ colorScheme: "dark" });
+
+    test("screenshot: dark", async ({ page }) => {
+      await busyDashboard(page);
+      await page.screenshot({ path: `${DIR}/dashboard-dark.png` });
+    });
+  });
 });
 
-test("screenshot: desktop, dark", async ({ browser }) => {
-  const page = await (await browser.newContext({ colorScheme: "dark", viewport: { width: 1360, height: 900 } })).newPage();
-  await busyDashboard(page);
-  await page.screenshot({ path: `${DIR}/dashboard-dark.png` });
-});
+test.describe("375 px wide", () => {
+  test.use({ viewport: { width: 375, height: 812 } });
 
-test("screenshot: 375 px wide, no horizontal scrolling", async ({ browser }) => {
-  const page = await (await browser.newContext({ viewport: { width: 375, height: 812 } })).newPage();
-  await busyDashboard(page);
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
-  expect(overflow).toBeLessThanOrEqual(0);
-  await page.screenshot({ path: `${DIR}/dashboard-mobile.png`, fullPage: true });
+  test("screenshot: no horizontal scrolling", async ({ page }) => {
+    await busyDashboard(page);
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    await page.screenshot({ path: `${DIR}/dashboard-mobile.png`, fullPage: true });
+  });
 });

@@ -1,4 +1,4 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { openLive } from "./helpers";
 
 test.describe("without JavaScript", () => {

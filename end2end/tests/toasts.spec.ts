@@ -1,8 +1,9 @@
-import { expect, test } from "@playwright/test";
+import { expect, test } from "./fixtures";
 import { openLive, unique } from "./helpers";
 
-test("a notification from the API appears in two pages and auto-dismisses", async ({ browser, request }) => {
-  const pages = await Promise.all([0, 1].map(async () => (await browser.newContext()).newPage()));
+test("a notification from the API appears in two pages and auto-dismisses", async ({ context, request }) => {
+  // Two tabs, each with its own event stream.
+  const pages = await Promise.all([context.newPage(), context.newPage()]);
   await Promise.all(pages.map(openLive));
 
   const title = unique("Deploy finished");

@@ -5,7 +5,7 @@ use crate::{app::format, protocol::Toast};
 use leptos::prelude::*;
 
 #[component]
-pub fn NotificationFeed(feed: RwSignal<Vec<Toast>>) -> impl IntoView {
+pub fn NotificationFeed(feed: RwSignal<Vec<Toast>>) -> AnyView {
     view! {
         <ol class="feed">
             <For each=move || feed.get() key=|t| t.id let:toast>
@@ -23,4 +23,5 @@ pub fn NotificationFeed(feed: RwSignal<Vec<Toast>>) -> impl IntoView {
             <p class="empty">"Nothing yet. Notifications from the API appear here and as toasts."</p>
         </Show>
     }
+    .into_any()
 }

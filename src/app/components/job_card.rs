@@ -7,7 +7,7 @@ use crate::{
 use leptos::prelude::*;
 
 #[component]
-pub fn JobCard(initial: Job, jobs: RwSignal<Vec<Job>>, cancel: ServerAction<CancelJob>) -> impl IntoView {
+pub fn JobCard(initial: Job, jobs: RwSignal<Vec<Job>>, cancel: ServerAction<CancelJob>) -> AnyView {
     let id = initial.id;
     // Re-runs on any list change but only notifies this card when its own job changed.
     let job = Memo::new(move |_| jobs.with(|list| list.iter().find(|j| j.id == id).cloned()).unwrap_or_else(|| initial.clone()));
@@ -38,6 +38,7 @@ pub fn JobCard(initial: Job, jobs: RwSignal<Vec<Job>>, cancel: ServerAction<Canc
             </Show>
         </li>
     }
+    .into_any()
 }
 
 fn detail(detail: &JobDetail) -> AnyView {
@@ -69,7 +70,8 @@ fn detail(detail: &JobDetail) -> AnyView {
         }.into_any(),
         JobDetail::Logs { lines, total } => view! {
             <p class="meta">{format!("{total} log lines")}</p>
-            <pre class="log">{lines.join("\n")}</pre>
+            // A reversed flex column keeps the scroll position pinned to the newest line.
+            <div class="log"><pre>{lines.join("\n")}</pre></div>
         }.into_any(),
     }
 }

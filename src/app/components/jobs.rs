@@ -17,7 +17,7 @@ fn kind_label(kind: JobKind) -> &'static str {
 }
 
 #[component]
-pub fn JobsPanel(jobs: RwSignal<Vec<Job>>) -> impl IntoView {
+pub fn JobsPanel(jobs: RwSignal<Vec<Job>>) -> AnyView {
     let start = ServerAction::<StartJob>::new();
     let cancel = ServerAction::<CancelJob>::new();
     let error = move || {
@@ -58,6 +58,7 @@ pub fn JobsPanel(jobs: RwSignal<Vec<Job>>) -> impl IntoView {
             </Show>
         </section>
     }
+    .into_any()
 }
 
 fn running_label(jobs: &[Job]) -> String {

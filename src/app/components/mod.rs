@@ -1,4 +1,8 @@
 //! One component per file.
+//!
+//! Components return `AnyView`: erasing the view type at each component boundary keeps the
+//! nested type small enough for rustc's query depth limit in the optimised wasm build, and
+//! makes builds faster.
 
 mod connection;
 mod feed;

@@ -4,7 +4,7 @@ use crate::{app::server_fns::SendNotification, protocol::Level};
 use leptos::prelude::*;
 
 #[component]
-pub fn NotifyForm() -> impl IntoView {
+pub fn NotifyForm() -> AnyView {
     let send = ServerAction::<SendNotification>::new();
     view! {
         <ActionForm action=send attr:class="notify-form">
@@ -28,4 +28,5 @@ pub fn NotifyForm() -> impl IntoView {
             {move || send.value().get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
         </ActionForm>
     }
+    .into_any()
 }

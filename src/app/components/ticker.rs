@@ -5,7 +5,7 @@ use crate::app::store::QuoteCell;
 use leptos::prelude::*;
 
 #[component]
-pub fn Ticker(quotes: RwSignal<Vec<QuoteCell>>) -> impl IntoView {
+pub fn Ticker(quotes: RwSignal<Vec<QuoteCell>>) -> AnyView {
     view! {
         <section class="panel ticker" aria-labelledby="ticker-title">
             <div class="panel-head">
@@ -30,4 +30,5 @@ pub fn Ticker(quotes: RwSignal<Vec<QuoteCell>>) -> impl IntoView {
             </table>
         </section>
     }
+    .into_any()
 }

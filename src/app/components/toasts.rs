@@ -6,7 +6,7 @@ use crate::{app::store::Store, protocol::Toast};
 use leptos::prelude::*;
 
 #[component]
-pub fn ToastStack(store: Store) -> impl IntoView {
+pub fn ToastStack(store: Store) -> AnyView {
     view! {
         <section class="toasts" aria-live="polite" aria-label="Notifications">
             <For each=move || store.toasts.get() key=|t| t.id let:toast>
@@ -14,6 +14,7 @@ pub fn ToastStack(store: Store) -> impl IntoView {
             </For>
         </section>
     }
+    .into_any()
 }
 
 #[component]
