@@ -32,6 +32,7 @@ dev: setup-build
 	cargo leptos watch
 
 test: setup-build setup-test
+	cargo fmt --check
 	cargo test --features ssr
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings

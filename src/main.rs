@@ -8,7 +8,9 @@ use tracing_subscriber::EnvFilter;
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     tracing_subscriber::fmt()
-        .with_env_filter(EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")))
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
         .init();
     let config = Config::parse();
     let leptos = get_configuration(None)?.leptos_options;
@@ -17,6 +19,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     tracing::info!("livedash listening on http://{}", listener.local_addr()?);
-    server::run(listener, AppState::new(config, leptos), server::shutdown_signal()).await?;
+    server::run(
+        listener,
+        AppState::new(config, leptos),
+        server::shutdown_signal(),
+    )
+    .await?;
     Ok(())
 }

@@ -38,7 +38,12 @@ pub fn percent(value: f64) -> String {
 /// Milliseconds since the epoch → `HH:MM:SS` in UTC.
 pub fn clock(ms: u64) -> String {
     let secs = ms / 1000;
-    format!("{:02}:{:02}:{:02}", secs / 3600 % 24, secs / 60 % 60, secs % 60)
+    format!(
+        "{:02}:{:02}:{:02}",
+        secs / 3600 % 24,
+        secs / 60 % 60,
+        secs % 60
+    )
 }
 
 #[cfg(test)]

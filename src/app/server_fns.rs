@@ -16,17 +16,25 @@ pub async fn get_snapshot() -> Result<Snapshot, ServerFnError> {
 /// Starts a job of `kind` with its default parameters.
 #[server(prefix = "/api/ui", endpoint = "start_job")]
 pub async fn start_job(kind: JobKind) -> Result<(), ServerFnError> {
-    crate::server::AppState::from_context()?.start_job(crate::protocol::JobSpec::default_for(kind)).map_err(|e| ServerFnError::new(e.to_string()))?;
+    crate::server::AppState::from_context()?
+        .start_job(crate::protocol::JobSpec::default_for(kind))
+        .map_err(|e| ServerFnError::new(e.to_string()))?;
     Ok(())
 }
 
 #[server(prefix = "/api/ui", endpoint = "cancel_job")]
 pub async fn cancel_job(id: JobId) -> Result<(), ServerFnError> {
-    crate::server::AppState::from_context()?.cancel_job(id).map_err(|e| ServerFnError::new(e.to_string()))
+    crate::server::AppState::from_context()?
+        .cancel_job(id)
+        .map_err(|e| ServerFnError::new(e.to_string()))
 }
 
 #[server(prefix = "/api/ui", endpoint = "notify")]
-pub async fn send_notification(level: Level, title: String, body: String) -> Result<(), ServerFnError> {
+pub async fn send_notification(
+    level: Level,
+    title: String,
+    body: String,
+) -> Result<(), ServerFnError> {
     crate::server::AppState::from_context()?
         .notify(crate::protocol::NotificationRequest { level, title, body })
         .map_err(|e| ServerFnError::new(e.to_string()))?;

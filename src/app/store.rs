@@ -76,9 +76,13 @@ impl Store {
         match event {
             Event::Snapshot(snapshot) => self.replace(snapshot),
             Event::Quote(quote) => {
-                let cell = self.quotes.with_untracked(|cells| cells.iter().find(|c| c.symbol == quote.symbol).cloned());
+                let cell = self.quotes.with_untracked(|cells| {
+                    cells.iter().find(|c| c.symbol == quote.symbol).cloned()
+                });
                 match cell {
-                    Some(cell) => cell.series.update(|series| state::quotes::update(series, &quote)),
+                    Some(cell) => cell
+                        .series
+                        .update(|series| state::quotes::update(series, &quote)),
                     None => self.quotes.update(|cells| {
                         cells.extend(cells_from_quote(&quote));
                     }),
@@ -97,7 +101,8 @@ impl Store {
     }
 
     pub fn dismiss(&self, toast_id: u64) {
-        self.toasts.update(|shown| shown.retain(|t| t.id != toast_id));
+        self.toasts
+            .update(|shown| shown.retain(|t| t.id != toast_id));
     }
 
     /// A snapshot replaces the state. Rows of symbols we already show keep their signals
@@ -105,7 +110,10 @@ impl Store {
     fn replace(&self, snapshot: Snapshot) {
         let same_symbols = self.quotes.with_untracked(|cells| {
             cells.len() == snapshot.quotes.len()
-                && cells.iter().zip(&snapshot.quotes).all(|(c, s)| c.symbol == s.quote.symbol)
+                && cells
+                    .iter()
+                    .zip(&snapshot.quotes)
+                    .all(|(c, s)| c.symbol == s.quote.symbol)
         });
         if same_symbols {
             self.quotes.with_untracked(|cells| {
@@ -126,7 +134,10 @@ impl Store {
 fn cells(quotes: Vec<QuoteSeries>) -> Vec<QuoteCell> {
     quotes
         .into_iter()
-        .map(|series| QuoteCell { symbol: series.quote.symbol.clone(), series: RwSignal::new(series) })
+        .map(|series| QuoteCell {
+            symbol: series.quote.symbol.clone(),
+            series: RwSignal::new(series),
+        })
         .collect()
 }
 

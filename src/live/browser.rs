@@ -29,7 +29,11 @@ const MAX_BACKOFF_MS: u64 = 30_000;
 
 /// Opens the stream for `store` and closes it when the owning component is cleaned up.
 pub fn connect(store: Store) {
-    let live = Rc::new(Live { store, source: RefCell::new(None), failures: Cell::new(0) });
+    let live = Rc::new(Live {
+        store,
+        source: RefCell::new(None),
+        failures: Cell::new(0),
+    });
     open(&live);
     let live = SendWrapper::new(live);
     on_cleanup(move || live.close());
@@ -63,7 +67,8 @@ fn open(live: &Rc<Live>) {
                     live.receive(kind, &data);
                 }
             });
-            let _ = es.add_event_listener_with_callback(kind.as_str(), callback.as_ref().unchecked_ref());
+            let _ = es
+                .add_event_listener_with_callback(kind.as_str(), callback.as_ref().unchecked_ref());
             callback
         })
         .collect();
@@ -74,7 +79,11 @@ fn open(live: &Rc<Live>) {
         }
     });
     es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
-    *live.source.borrow_mut() = Some(Source { es, _on_message: on_message, _on_error: on_error });
+    *live.source.borrow_mut() = Some(Source {
+        es,
+        _on_message: on_message,
+        _on_error: on_error,
+    });
 }
 
 impl Live {
@@ -92,7 +101,11 @@ impl Live {
     }
 
     fn on_error(self: &Rc<Self>) {
-        let closed = self.source.borrow().as_ref().is_none_or(|s| s.es.ready_state() == EventSource::CLOSED);
+        let closed = self
+            .source
+            .borrow()
+            .as_ref()
+            .is_none_or(|s| s.es.ready_state() == EventSource::CLOSED);
         if closed {
             self.store.connection.set(Connection::Offline);
             self.retry_later();

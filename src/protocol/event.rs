@@ -35,7 +35,12 @@ pub enum EventKind {
 }
 
 impl EventKind {
-    pub const ALL: [EventKind; 4] = [EventKind::Snapshot, EventKind::Quote, EventKind::Job, EventKind::Toast];
+    pub const ALL: [EventKind; 4] = [
+        EventKind::Snapshot,
+        EventKind::Quote,
+        EventKind::Job,
+        EventKind::Toast,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -67,7 +72,10 @@ pub enum DecodeError {
     #[error("unknown event name `{0}`")]
     UnknownKind(String),
     #[error("malformed `{kind}` payload: {source}")]
-    Payload { kind: &'static str, source: serde_json::Error },
+    Payload {
+        kind: &'static str,
+        source: serde_json::Error,
+    },
 }
 
 impl Event {
@@ -98,8 +106,12 @@ impl Event {
 
     /// Rebuilds an event from its SSE name and `data:` payload.
     pub fn decode(name: &str, data: &str) -> Result<Event, DecodeError> {
-        let kind = EventKind::from_name(name).ok_or_else(|| DecodeError::UnknownKind(name.to_owned()))?;
-        let payload = |source| DecodeError::Payload { kind: kind.as_str(), source };
+        let kind =
+            EventKind::from_name(name).ok_or_else(|| DecodeError::UnknownKind(name.to_owned()))?;
+        let payload = |source| DecodeError::Payload {
+            kind: kind.as_str(),
+            source,
+        };
         Ok(match kind {
             EventKind::Snapshot => Event::Snapshot(serde_json::from_str(data).map_err(payload)?),
             EventKind::Quote => Event::Quote(serde_json::from_str(data).map_err(payload)?),
@@ -127,9 +139,17 @@ impl FromStr for EventId {
     type Err = String;
 
     fn from_str(s: &str) -> Result<Self, Self::Err> {
-        let (epoch, seq) = s.split_once('-').ok_or_else(|| format!("event id `{s}` is not `epoch-seq`"))?;
-        let num = |part: &str| part.parse::<u64>().map_err(|_| format!("event id `{s}` is not `epoch-seq`"));
-        Ok(EventId { epoch: num(epoch)?, seq: num(seq)? })
+        let (epoch, seq) = s
+            .split_once('-')
+            .ok_or_else(|| format!("event id `{s}` is not `epoch-seq`"))?;
+        let num = |part: &str| {
+            part.parse::<u64>()
+                .map_err(|_| format!("event id `{s}` is not `epoch-seq`"))
+        };
+        Ok(EventId {
+            epoch: num(epoch)?,
+            seq: num(seq)?,
+        })
     }
 }
 
@@ -139,31 +159,60 @@ mod tests {
     use crate::protocol::{JobDetail, JobState, Level};
 
     fn samples() -> Vec<Event> {
-        let quote = Quote { symbol: "ACME".into(), name: "Acme Corp".into(), price: 101.25, open: 100.0, ts_ms: 7 };
+        let quote = Quote {
+            symbol: "ACME".into(),
+            name: "Acme Corp".into(),
+            price: 101.25,
+            open: 100.0,
+            ts_ms: 7,
+        };
         let job = Job {
             id: 3,
             title: "Nightly \"batch\"\nexport".into(),
             state: JobState::Running,
             progress: Some(0.5),
-            detail: JobDetail::Batch { total: 10, succeeded: 4, failed: 1, errors: vec![] },
+            detail: JobDetail::Batch {
+                total: 10,
+                succeeded: 4,
+                failed: 1,
+                errors: vec![],
+            },
             error: None,
             created_ms: 1,
             updated_ms: 2,
         };
-        let toast = Toast { id: 9, level: Level::Warning, title: "<b>Disk</b>".into(), body: "a\r\nb".into(), ts_ms: 3 };
+        let toast = Toast {
+            id: 9,
+            level: Level::Warning,
+            title: "<b>Disk</b>".into(),
+            body: "a\r\nb".into(),
+            ts_ms: 3,
+        };
         let snapshot = Snapshot {
-            quotes: vec![QuoteSeries { quote: quote.clone(), history: vec![100.0, 101.25], ticks: 2 }],
+            quotes: vec![QuoteSeries {
+                quote: quote.clone(),
+                history: vec![100.0, 101.25],
+                ticks: 2,
+            }],
             jobs: vec![job.clone()],
             toasts: vec![toast.clone()],
         };
-        vec![Event::Snapshot(snapshot), Event::Quote(quote), Event::Job(job), Event::Toast(toast)]
+        vec![
+            Event::Snapshot(snapshot),
+            Event::Quote(quote),
+            Event::Job(job),
+            Event::Toast(toast),
+        ]
     }
 
     #[test]
     fn every_event_round_trips_through_its_wire_form() {
         for event in samples() {
             let data = event.payload_json();
-            assert!(!data.contains('\n') && !data.contains('\r'), "payload must be one line: {data}");
+            assert!(
+                !data.contains('\n') && !data.contains('\r'),
+                "payload must be one line: {data}"
+            );
             let back = Event::decode(event.kind().as_str(), &data).unwrap();
             assert_eq!(back, event);
         }
@@ -171,13 +220,21 @@ mod tests {
 
     #[test]
     fn decode_reports_unknown_names_and_bad_payloads() {
-        assert!(matches!(Event::decode("weather", "{}"), Err(DecodeError::UnknownKind(n)) if n == "weather"));
-        assert!(matches!(Event::decode("quote", "{\"symbol\":1}"), Err(DecodeError::Payload { kind: "quote", .. })));
+        assert!(
+            matches!(Event::decode("weather", "{}"), Err(DecodeError::UnknownKind(n)) if n == "weather")
+        );
+        assert!(matches!(
+            Event::decode("quote", "{\"symbol\":1}"),
+            Err(DecodeError::Payload { kind: "quote", .. })
+        ));
     }
 
     #[test]
     fn event_ids_print_and_parse() {
-        let id = EventId { epoch: 1_700_000, seq: 42 };
+        let id = EventId {
+            epoch: 1_700_000,
+            seq: 42,
+        };
         assert_eq!(id.to_string(), "1700000-42");
         assert_eq!("1700000-42".parse::<EventId>().unwrap(), id);
         assert!("42".parse::<EventId>().is_err());
@@ -187,7 +244,11 @@ mod tests {
     #[test]
     fn topics_filter_events_but_snapshots_go_to_everyone() {
         let only_quotes = TopicSet::parse_list("quotes").unwrap();
-        let kinds: Vec<_> = samples().into_iter().filter(|e| e.is_for(only_quotes)).map(|e| e.kind()).collect();
+        let kinds: Vec<_> = samples()
+            .into_iter()
+            .filter(|e| e.is_for(only_quotes))
+            .map(|e| e.kind())
+            .collect();
         assert_eq!(kinds, vec![EventKind::Snapshot, EventKind::Quote]);
     }
 }

@@ -1,4 +1,4 @@
-//! Long-running server jobs: what a client may ask for ([`JobSpec`]) and what it sees ([`Job`]).
+//! Long-running server jobs as clients see them ([`Job`]); requests are in `job_spec.rs`.
 
 use super::Millis;
 use serde::{Deserialize, Serialize};
@@ -20,7 +20,12 @@ pub enum JobKind {
 }
 
 impl JobKind {
-    pub const ALL: [JobKind; 4] = [JobKind::Percent, JobKind::Phases, JobKind::Batch, JobKind::Logs];
+    pub const ALL: [JobKind; 4] = [
+        JobKind::Percent,
+        JobKind::Phases,
+        JobKind::Batch,
+        JobKind::Logs,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -45,7 +50,10 @@ pub enum JobState {
 
 impl JobState {
     pub fn is_final(self) -> bool {
-        matches!(self, JobState::Completed | JobState::Failed | JobState::Cancelled)
+        matches!(
+            self,
+            JobState::Completed | JobState::Failed | JobState::Cancelled
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -79,11 +87,25 @@ pub struct ItemError {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum JobDetail {
-    Percent { done: u32, total: u32 },
-    Phases { phases: Vec<PhaseProgress>, current: usize },
-    Batch { total: u32, succeeded: u32, failed: u32, errors: Vec<ItemError> },
+    Percent {
+        done: u32,
+        total: u32,
+    },
+    Phases {
+        phases: Vec<PhaseProgress>,
+        current: usize,
+    },
+    Batch {
+        total: u32,
+        succeeded: u32,
+        failed: u32,
+        errors: Vec<ItemError>,
+    },
     /// `lines` keeps only the newest [`Job::MAX_LOG_LINES`]; `total` counts them all.
-    Logs { lines: Vec<String>, total: u32 },
+    Logs {
+        lines: Vec<String>,
+        total: u32,
+    },
 }
 
 /// A job as the dashboard shows it. Every `job` event carries the whole (small) job, so a
@@ -117,178 +139,7 @@ impl Job {
 
     /// Progress as a whole percentage, for `aria-valuenow` and labels.
     pub fn percent(&self) -> Option<u32> {
-        self.progress.map(|p| (p.clamp(0.0, 1.0) * 100.0).round() as u32)
-    }
-}
-
-/// Body of `POST /api/jobs`: the kind and its parameters, every parameter optional.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
-pub enum JobSpec {
-    Percent {
-        #[serde(default = "defaults::steps")]
-        steps: u32,
-        #[serde(default = "defaults::step_ms")]
-        step_ms: u64,
-        /// Make the job fail at this step (to see and test the failed state).
-        #[serde(default, skip_serializing_if = "Option::is_none")]
-        fail_at: Option<u32>,
-    },
-    Phases {
-        #[serde(default = "defaults::phases")]
-        phases: Vec<PhaseSpec>,
-        #[serde(default = "defaults::step_ms")]
-        step_ms: u64,
-    },
-    Batch {
-        #[serde(default = "defaults::items")]
-        items: u32,
-        /// Share of items that fail, 0.0 ..= 1.0.
-        #[serde(default = "defaults::fail_rate")]
-        fail_rate: f64,
-        #[serde(default = "defaults::step_ms")]
-        step_ms: u64,
-    },
-    Logs {
-        #[serde(default = "defaults::lines")]
-        lines: u32,
-        #[serde(default = "defaults::step_ms")]
-        step_ms: u64,
-    },
-}
-
-/// A phase of a `phases` job request: `steps` ticks, counting `weight` toward the whole.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct PhaseSpec {
-    pub name: String,
-    #[serde(default = "defaults::weight")]
-    pub weight: f64,
-    #[serde(default = "defaults::phase_steps")]
-    pub steps: u32,
-}
-
-mod defaults {
-    use super::PhaseSpec;
-    pub fn steps() -> u32 { 40 }
-    pub fn step_ms() -> u64 { 150 }
-    pub fn items() -> u32 { 30 }
-    pub fn fail_rate() -> f64 { 0.15 }
-    pub fn lines() -> u32 { 30 }
-    pub fn weight() -> f64 { 1.0 }
-    pub fn phase_steps() -> u32 { 10 }
-    pub fn phases() -> Vec<PhaseSpec> {
-        [("validate", 1.0, 8), ("process", 6.0, 24), ("finalize", 1.0, 8)]
-            .into_iter()
-            .map(|(name, weight, steps)| PhaseSpec { name: name.into(), weight, steps })
-            .collect()
-    }
-}
-
-impl JobSpec {
-    /// Upper bound on any count (steps, items, lines), against absurd requests.
-    pub const MAX_COUNT: u32 = 10_000;
-    /// Upper bound on a step's duration.
-    pub const MAX_STEP_MS: u64 = 60_000;
-    pub const MAX_PHASES: usize = 20;
-
-    /// The spec with every parameter at its default.
-    pub fn default_for(kind: JobKind) -> JobSpec {
-        let json = format!(r#"{{"kind":"{}"}}"#, kind.as_str());
-        serde_json::from_str(&json).expect("every kind has defaults for all parameters")
-    }
-
-    pub fn kind(&self) -> JobKind {
-        match self {
-            JobSpec::Percent { .. } => JobKind::Percent,
-            JobSpec::Phases { .. } => JobKind::Phases,
-            JobSpec::Batch { .. } => JobKind::Batch,
-            JobSpec::Logs { .. } => JobKind::Logs,
-        }
-    }
-
-    pub fn step_ms(&self) -> u64 {
-        match self {
-            JobSpec::Percent { step_ms, .. }
-            | JobSpec::Phases { step_ms, .. }
-            | JobSpec::Batch { step_ms, .. }
-            | JobSpec::Logs { step_ms, .. } => *step_ms,
-        }
-    }
-
-    /// Checks the ranges serde cannot express; the message names the offending field.
-    pub fn validate(&self) -> Result<(), String> {
-        let count = |name: &str, n: u32| {
-            if (1..=Self::MAX_COUNT).contains(&n) {
-                Ok(())
-            } else {
-                Err(format!("`{name}` must be between 1 and {}, got {n}", Self::MAX_COUNT))
-            }
-        };
-        let step_ms = self.step_ms();
-        if !(1..=Self::MAX_STEP_MS).contains(&step_ms) {
-            return Err(format!("`step_ms` must be between 1 and {}, got {step_ms}", Self::MAX_STEP_MS));
-        }
-        match self {
-            JobSpec::Percent { steps, fail_at, .. } => {
-                count("steps", *steps)?;
-                match fail_at {
-                    Some(at) if !(1..=*steps).contains(at) => Err(format!("`fail_at` must be between 1 and `steps` ({steps}), got {at}")),
-                    _ => Ok(()),
-                }
-            }
-            JobSpec::Logs { lines, .. } => count("lines", *lines),
-            JobSpec::Batch { items, fail_rate, .. } => {
-                count("items", *items)?;
-                if (0.0..=1.0).contains(fail_rate) {
-                    Ok(())
-                } else {
-                    Err(format!("`fail_rate` must be between 0 and 1, got {fail_rate}"))
-                }
-            }
-            JobSpec::Phases { phases, .. } => {
-                if phases.is_empty() || phases.len() > Self::MAX_PHASES {
-                    return Err(format!("`phases` must list 1 to {} phases", Self::MAX_PHASES));
-                }
-                for (i, phase) in phases.iter().enumerate() {
-                    if phase.name.trim().is_empty() || phase.name.chars().count() > 40 {
-                        return Err(format!("`phases[{i}].name` must be 1 to 40 characters"));
-                    }
-                    if !(phase.weight.is_finite() && phase.weight > 0.0 && phase.weight <= 1e6) {
-                        return Err(format!("`phases[{i}].weight` must be a positive number"));
-                    }
-                    count(&format!("phases[{i}].steps"), phase.steps)?;
-                }
-                let total: u64 = phases.iter().map(|p| u64::from(p.steps)).sum();
-                count("the sum of phase steps", u32::try_from(total).unwrap_or(u32::MAX))
-            }
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_kind_has_valid_defaults() {
-        for kind in JobKind::ALL {
-            let spec = JobSpec::default_for(kind);
-            assert_eq!(spec.kind(), kind);
-            spec.validate().unwrap();
-        }
-    }
-
-    #[test]
-    fn rejects_unknown_kinds_fields_and_absurd_sizes() {
-        let err = serde_json::from_str::<JobSpec>(r#"{"kind":"mining"}"#).unwrap_err();
-        assert!(err.to_string().contains("mining"), "{err}");
-        assert!(serde_json::from_str::<JobSpec>(r#"{"kind":"percent","stepz":3}"#).is_err());
-        let huge: JobSpec = serde_json::from_str(r#"{"kind":"percent","steps":1000000}"#).unwrap();
-        assert!(huge.validate().unwrap_err().contains("`steps`"));
-        let rate: JobSpec = serde_json::from_str(r#"{"kind":"batch","fail_rate":2}"#).unwrap();
-        assert!(rate.validate().unwrap_err().contains("`fail_rate`"));
-        let none: JobSpec = serde_json::from_str(r#"{"kind":"phases","phases":[]}"#).unwrap();
-        assert!(none.validate().is_err());
+        self.progress
+            .map(|p| (p.clamp(0.0, 1.0) * 100.0).round() as u32)
     }
 }

@@ -7,13 +7,15 @@
 
 mod event;
 mod job;
+mod job_spec;
 mod quote;
 pub mod sse;
 mod toast;
 mod topic;
 
 pub use event::{DecodeError, Event, EventId, EventKind, Snapshot};
-pub use job::{Job, JobDetail, JobId, JobKind, JobSpec, JobState, ItemError, PhaseProgress, PhaseSpec};
+pub use job::{ItemError, Job, JobDetail, JobId, JobKind, JobState, PhaseProgress};
+pub use job_spec::{JobSpec, PhaseSpec};
 pub use quote::{Quote, QuoteSeries};
 pub use toast::{Level, NotificationRequest, Toast};
 pub use topic::{Topic, TopicSet};

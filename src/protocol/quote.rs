@@ -21,7 +21,11 @@ impl Quote {
     }
 
     pub fn change_pct(&self) -> f64 {
-        if self.open == 0.0 { 0.0 } else { self.change() / self.open * 100.0 }
+        if self.open == 0.0 {
+            0.0
+        } else {
+            self.change() / self.open * 100.0
+        }
     }
 }
 

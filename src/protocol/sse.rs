@@ -6,7 +6,11 @@ use super::{Event, EventId};
 
 /// One complete frame: `event:`, `id:` and one line of JSON `data:`.
 pub fn encode_event(event: &Event, id: EventId) -> String {
-    format!("event: {}\nid: {id}\ndata: {}\n\n", event.kind().as_str(), event.payload_json())
+    format!(
+        "event: {}\nid: {id}\ndata: {}\n\n",
+        event.kind().as_str(),
+        event.payload_json()
+    )
 }
 
 /// A comment frame; clients ignore it, proxies see traffic (used for heartbeats).
@@ -25,7 +29,11 @@ pub fn encode_comment(text: &str) -> String {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Frame {
     /// A dispatched event. `event` is `"message"` when the stream named none.
-    Event { event: String, data: String, id: String },
+    Event {
+        event: String,
+        data: String,
+        id: String,
+    },
     /// A comment line (without its leading colon and one leading space).
     Comment(String),
     /// A valid `retry:` field, in milliseconds.
@@ -114,7 +122,9 @@ impl Parser {
             return;
         }
         if let Some(comment) = line.strip_prefix(':') {
-            out.push(Frame::Comment(comment.strip_prefix(' ').unwrap_or(comment).to_owned()));
+            out.push(Frame::Comment(
+                comment.strip_prefix(' ').unwrap_or(comment).to_owned(),
+            ));
             return;
         }
         let (field, value) = match line.split_once(':') {
@@ -144,8 +154,16 @@ impl Parser {
         }
         let mut data = std::mem::take(&mut self.data);
         data.pop(); // the LF after the last data line
-        let event = if event.is_empty() { "message".to_owned() } else { event };
-        out.push(Frame::Event { event, data, id: self.last_id.clone() });
+        let event = if event.is_empty() {
+            "message".to_owned()
+        } else {
+            event
+        };
+        out.push(Frame::Event {
+            event,
+            data,
+            id: self.last_id.clone(),
+        });
     }
 }
 
@@ -156,19 +174,34 @@ mod tests {
 
     fn parse_all(chunks: &[&[u8]]) -> Vec<Frame> {
         let mut parser = Parser::default();
-        chunks.iter().flat_map(|c| parser.push(c).unwrap()).collect()
+        chunks
+            .iter()
+            .flat_map(|c| parser.push(c).unwrap())
+            .collect()
     }
 
     fn ev(event: &str, data: &str, id: &str) -> Frame {
-        Frame::Event { event: event.into(), data: data.into(), id: id.into() }
+        Frame::Event {
+            event: event.into(),
+            data: data.into(),
+            id: id.into(),
+        }
     }
 
     #[test]
     fn encoded_events_parse_back() {
-        let toast = Event::Toast(Toast { id: 1, level: Level::Info, title: "t".into(), body: "x\ny".into(), ts_ms: 0 });
+        let toast = Event::Toast(Toast {
+            id: 1,
+            level: Level::Info,
+            title: "t".into(),
+            body: "x\ny".into(),
+            ts_ms: 0,
+        });
         let wire = encode_event(&toast, EventId { epoch: 5, seq: 8 });
         let frames = parse_all(&[wire.as_bytes()]);
-        let [Frame::Event { event, data, id }] = &frames[..] else { panic!("{frames:?}") };
+        let [Frame::Event { event, data, id }] = &frames[..] else {
+            panic!("{frames:?}")
+        };
         assert_eq!((event.as_str(), id.as_str()), ("toast", "5-8"));
         assert_eq!(Event::decode(event, data).unwrap(), toast);
     }
@@ -178,7 +211,12 @@ mod tests {
         let frames = parse_all(&[b"\xEF\xBB\xBFdata: a\r\ndata:b\rdata\n\n: hi\nevent: x\nid: 1\0\nretry: 12\nretry: 1x\ndata:  c\n\nevent: y\n\ndata: d"]);
         assert_eq!(
             frames,
-            vec![ev("message", "a\nb\n", ""), Frame::Comment("hi".into()), Frame::Retry(12), ev("x", " c", "")]
+            vec![
+                ev("message", "a\nb\n", ""),
+                Frame::Comment("hi".into()),
+                Frame::Retry(12),
+                ev("x", " c", "")
+            ]
         );
     }
 

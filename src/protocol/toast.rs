@@ -58,10 +58,16 @@ impl NotificationRequest {
             return Err("`title` must not be blank".into());
         }
         if title.chars().count() > Self::MAX_TITLE {
-            return Err(format!("`title` is longer than {} characters", Self::MAX_TITLE));
+            return Err(format!(
+                "`title` is longer than {} characters",
+                Self::MAX_TITLE
+            ));
         }
         if self.body.chars().count() > Self::MAX_BODY {
-            return Err(format!("`body` is longer than {} characters", Self::MAX_BODY));
+            return Err(format!(
+                "`body` is longer than {} characters",
+                Self::MAX_BODY
+            ));
         }
         Ok(())
     }

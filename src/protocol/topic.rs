@@ -73,7 +73,11 @@ impl TopicSet {
                 })?;
             set.insert(topic);
         }
-        Ok(if set == TopicSet::empty() { TopicSet::all() } else { set })
+        Ok(if set == TopicSet::empty() {
+            TopicSet::all()
+        } else {
+            set
+        })
     }
 }
 
@@ -95,7 +99,10 @@ mod tests {
         let set = TopicSet::parse_list(" quotes , toasts").unwrap();
         assert!(set.contains(Topic::Quotes) && set.contains(Topic::Toasts));
         assert!(!set.contains(Topic::Jobs));
-        assert_eq!(set.iter().collect::<Vec<_>>(), vec![Topic::Quotes, Topic::Toasts]);
+        assert_eq!(
+            set.iter().collect::<Vec<_>>(),
+            vec![Topic::Quotes, Topic::Toasts]
+        );
     }
 
     #[test]

@@ -28,26 +28,40 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 }
 
 pub async fn quotes(State(app): State<AppState>) -> Json<Vec<Quote>> {
-    Json(app.hub.read(|s| s.quotes.iter().map(|q| q.quote.clone()).collect()))
+    Json(
+        app.hub
+            .read(|s| s.quotes.iter().map(|q| q.quote.clone()).collect()),
+    )
 }
 
 pub async fn jobs(State(app): State<AppState>) -> Json<Vec<Job>> {
     Json(app.hub.read(|s| s.jobs.clone()))
 }
 
-pub async fn start_job(State(app): State<AppState>, JsonBody(spec): JsonBody<JobSpec>) -> Result<impl IntoResponse, ApiError> {
+pub async fn start_job(
+    State(app): State<AppState>,
+    JsonBody(spec): JsonBody<JobSpec>,
+) -> Result<impl IntoResponse, ApiError> {
     let job = app.start_job(spec)?;
     let location = format!("/api/jobs/{}", job.id);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(job)))
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(job),
+    ))
 }
 
 pub async fn cancel_job(
     State(app): State<AppState>,
     id: Result<Path<JobId>, PathRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let Path(id) = id.map_err(|_| ApiError::BadRequest("job id must be a positive integer".into()))?;
+    let Path(id) =
+        id.map_err(|_| ApiError::BadRequest("job id must be a positive integer".into()))?;
     app.cancel_job(id)?;
-    Ok((StatusCode::ACCEPTED, Json(json!({ "id": id, "status": "cancelling" }))))
+    Ok((
+        StatusCode::ACCEPTED,
+        Json(json!({ "id": id, "status": "cancelling" })),
+    ))
 }
 
 pub async fn notify(

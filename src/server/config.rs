@@ -38,7 +38,9 @@ pub struct Config {
 fn parse_rate(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
         Ok(r) if r.is_finite() && r > 0.0 && r <= 10_000.0 => Ok(r),
-        _ => Err(format!("`{s}` is not a rate between 0 (exclusive) and 10000 updates per second")),
+        _ => Err(format!(
+            "`{s}` is not a rate between 0 (exclusive) and 10000 updates per second"
+        )),
     }
 }
 

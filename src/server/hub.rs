@@ -55,20 +55,38 @@ impl Hub {
     /// A hub starting from `initial` state; `buffer` events may queue per subscriber before
     /// it counts as lagging.
     pub fn new(initial: Snapshot, buffer: usize) -> Hub {
-        let epoch = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64);
+        let epoch = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
         let (sender, _) = broadcast::channel(buffer);
-        Hub { inner: Arc::new(Inner { epoch, state: Mutex::new(Current { seq: 0, snapshot: initial }), sender }) }
+        Hub {
+            inner: Arc::new(Inner {
+                epoch,
+                state: Mutex::new(Current {
+                    seq: 0,
+                    snapshot: initial,
+                }),
+                sender,
+            }),
+        }
     }
 
     /// Numbers, applies, encodes and broadcasts one event; returns its id.
     pub fn publish(&self, event: Event) -> EventId {
         let mut current = self.lock();
         current.seq += 1;
-        let id = EventId { epoch: self.inner.epoch, seq: current.seq };
+        let id = EventId {
+            epoch: self.inner.epoch,
+            seq: current.seq,
+        };
         state::apply(&mut current.snapshot, &event);
         let frame = Bytes::from(sse::encode_event(&event, id));
         // No receivers is fine: nobody is watching yet.
-        let _ = self.inner.sender.send(Arc::new(Published { id, kind: event.kind(), frame }));
+        let _ = self.inner.sender.send(Arc::new(Published {
+            id,
+            kind: event.kind(),
+            frame,
+        }));
         id
     }
 
@@ -77,7 +95,10 @@ impl Hub {
         let current = self.lock();
         Subscription {
             snapshot: current.snapshot.clone(),
-            id: EventId { epoch: self.inner.epoch, seq: current.seq },
+            id: EventId {
+                epoch: self.inner.epoch,
+                seq: current.seq,
+            },
             receiver: self.inner.sender.subscribe(),
         }
     }
@@ -85,7 +106,13 @@ impl Hub {
     /// The current state and the id of the last event folded into it.
     pub fn snapshot(&self) -> (Snapshot, EventId) {
         let current = self.lock();
-        (current.snapshot.clone(), EventId { epoch: self.inner.epoch, seq: current.seq })
+        (
+            current.snapshot.clone(),
+            EventId {
+                epoch: self.inner.epoch,
+                seq: current.seq,
+            },
+        )
     }
 
     /// Reads the current state without cloning all of it.
@@ -96,7 +123,10 @@ impl Hub {
     fn lock(&self) -> MutexGuard<'_, Current> {
         // A panic while holding the lock cannot leave the state half-applied in a way that
         // matters more than stopping the dashboard, so keep serving.
-        self.inner.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.inner
+            .state
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -106,7 +136,13 @@ mod tests {
     use crate::protocol::{Level, Toast};
 
     fn toast(id: u64) -> Event {
-        Event::Toast(Toast { id, level: Level::Info, title: format!("t{id}"), body: String::new(), ts_ms: 0 })
+        Event::Toast(Toast {
+            id,
+            level: Level::Info,
+            title: format!("t{id}"),
+            body: String::new(),
+            ts_ms: 0,
+        })
     }
 
     #[tokio::test]
@@ -119,6 +155,10 @@ mod tests {
         assert_eq!(second.seq, sub.id.seq + 1);
         let got = sub.receiver.recv().await.unwrap();
         assert_eq!(got.id, second);
-        assert!(std::str::from_utf8(&got.frame).unwrap().starts_with("event: toast\nid: "));
+        assert!(
+            std::str::from_utf8(&got.frame)
+                .unwrap()
+                .starts_with("event: toast\nid: ")
+        );
     }
 }

@@ -53,7 +53,10 @@ impl Market {
             Some(seed) => StdRng::seed_from_u64(seed),
             None => StdRng::from_os_rng(),
         };
-        Market { rng, prices: LISTINGS.iter().map(|l| l.2).collect() }
+        Market {
+            rng,
+            prices: LISTINGS.iter().map(|l| l.2).collect(),
+        }
     }
 
     pub fn symbols(&self) -> usize {
@@ -67,7 +70,11 @@ impl Market {
             .map(|i| {
                 let open = self.prices[i];
                 let history: Vec<f64> = (0..HISTORY_LEN).map(|_| self.step(i)).collect();
-                QuoteSeries { quote: self.quote(i, open, now), history, ticks: HISTORY_LEN as u64 }
+                QuoteSeries {
+                    quote: self.quote(i, open, now),
+                    history,
+                    ticks: HISTORY_LEN as u64,
+                }
             })
             .collect()
     }
@@ -90,7 +97,13 @@ impl Market {
 
     fn quote(&self, i: usize, open: f64, now: u64) -> Quote {
         let (symbol, name, ..) = LISTINGS[i];
-        Quote { symbol: symbol.into(), name: name.into(), price: self.prices[i], open, ts_ms: now }
+        Quote {
+            symbol: symbol.into(),
+            name: name.into(),
+            price: self.prices[i],
+            open,
+            ts_ms: now,
+        }
     }
 }
 
@@ -126,11 +139,18 @@ mod tests {
         assert!(series.len() >= 20);
         for row in &series {
             assert_eq!(row.history.len(), HISTORY_LEN);
-            assert!(row.history.iter().any(|p| *p != row.quote.open), "{} never moved", row.quote.symbol);
+            assert!(
+                row.history.iter().any(|p| *p != row.quote.open),
+                "{} never moved",
+                row.quote.symbol
+            );
         }
         for _ in 0..10_000 {
             let q = market.tick(0);
-            assert!(q.price > 0.0 && (q.price / q.open - 1.0).abs() < 0.5, "{q:?}");
+            assert!(
+                q.price > 0.0 && (q.price / q.open - 1.0).abs() < 0.5,
+                "{q:?}"
+            );
             assert_eq!((q.price * 100.0).round() / 100.0, q.price);
         }
     }

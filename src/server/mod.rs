@@ -57,9 +57,18 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves until `shutdown` resolves; then ends the event streams and stops the producers
 /// so the server can drain and exit.
-pub async fn run(listener: TcpListener, state: AppState, shutdown: impl Future<Output = ()> + Send + 'static) -> std::io::Result<()> {
+pub async fn run(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
     if let Some(market) = state.take_market() {
-        tokio::spawn(market::run(market, state.hub.clone(), state.config.quote_rate, state.shutdown.clone()));
+        tokio::spawn(market::run(
+            market,
+            state.hub.clone(),
+            state.config.quote_rate,
+            state.shutdown.clone(),
+        ));
     }
     let token = state.shutdown.clone();
     let app = router(state);
@@ -102,5 +111,7 @@ pub async fn shutdown_signal() {
 
 /// Milliseconds since the Unix epoch.
 pub fn now_ms() -> u64 {
-    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as u64)
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
 }

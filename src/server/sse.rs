@@ -37,7 +37,8 @@ pub async fn events(
     query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let topics = TopicSet::parse_list(query.topics.as_deref().unwrap_or("")).map_err(ApiError::BadRequest)?;
+    let topics = TopicSet::parse_list(query.topics.as_deref().unwrap_or(""))
+        .map_err(ApiError::BadRequest)?;
     let connection = Connection::open(&app, topics);
     let body = Body::from_stream(connection.into_stream());
     Ok((
@@ -119,7 +120,10 @@ impl Connection {
     /// Frames still queued that the new snapshot covers are skipped by their ids.
     fn resync(&mut self, missed: u64) -> Bytes {
         let (snapshot, id) = self.app.hub.snapshot();
-        tracing::debug!(missed, "slow event-stream client resynchronised with a snapshot");
+        tracing::debug!(
+            missed,
+            "slow event-stream client resynchronised with a snapshot"
+        );
         self.last = id;
         Bytes::from(snapshot_frame(&snapshot, id, self.topics))
     }

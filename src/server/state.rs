@@ -40,11 +40,19 @@ impl FromRef<AppState> for LeptosOptions {
 impl AppState {
     pub fn new(config: Config, leptos_options: LeptosOptions) -> AppState {
         let mut market = Market::new(config.seed);
-        let initial = Snapshot { quotes: market.warm_up(now_ms()), ..Snapshot::default() };
+        let initial = Snapshot {
+            quotes: market.warm_up(now_ms()),
+            ..Snapshot::default()
+        };
         let hub = Hub::new(initial, config.stream_buffer as usize);
         let shutdown = CancellationToken::new();
         let seed = config.seed.unwrap_or_else(now_ms);
-        let jobs = Jobs::new(hub.clone(), config.max_running_jobs as usize, seed, shutdown.clone());
+        let jobs = Jobs::new(
+            hub.clone(),
+            config.max_running_jobs as usize,
+            seed,
+            shutdown.clone(),
+        );
         AppState {
             leptos_options,
             config: Arc::new(config),
@@ -58,8 +66,9 @@ impl AppState {
 
     /// The state inside a server function (leptos_axum provides the router state there).
     pub fn from_context() -> Result<AppState, leptos::prelude::ServerFnError> {
-        leptos::prelude::use_context::<AppState>()
-            .ok_or_else(|| leptos::prelude::ServerFnError::new("application state is not available here"))
+        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
+            leptos::prelude::ServerFnError::new("application state is not available here")
+        })
     }
 
     /// The market, once: whoever runs the feed takes it.
@@ -75,7 +84,9 @@ impl AppState {
     pub fn cancel_job(&self, id: JobId) -> Result<(), ApiError> {
         self.jobs.cancel(id).map_err(|e| match e {
             CancelError::NotFound => ApiError::NotFound(format!("no job with id {id}")),
-            CancelError::AlreadyFinished(state) => ApiError::Conflict(format!("job {id} already {}", state.as_str())),
+            CancelError::AlreadyFinished(state) => {
+                ApiError::Conflict(format!("job {id} already {}", state.as_str()))
+            }
         })
     }
 

@@ -8,7 +8,7 @@ pub mod jobs;
 pub mod quotes;
 pub mod toasts;
 
-use crate::protocol::{Event, Snapshot, TopicSet, Topic};
+use crate::protocol::{Event, Snapshot, Topic, TopicSet};
 
 /// Folds one event into a snapshot. A snapshot event replaces everything.
 pub fn apply(state: &mut Snapshot, event: &Event) {
@@ -23,9 +23,21 @@ pub fn apply(state: &mut Snapshot, event: &Event) {
 /// The part of `state` a subscriber of `topics` is entitled to.
 pub fn restrict(state: &Snapshot, topics: TopicSet) -> Snapshot {
     Snapshot {
-        quotes: if topics.contains(Topic::Quotes) { state.quotes.clone() } else { Vec::new() },
-        jobs: if topics.contains(Topic::Jobs) { state.jobs.clone() } else { Vec::new() },
-        toasts: if topics.contains(Topic::Toasts) { state.toasts.clone() } else { Vec::new() },
+        quotes: if topics.contains(Topic::Quotes) {
+            state.quotes.clone()
+        } else {
+            Vec::new()
+        },
+        jobs: if topics.contains(Topic::Jobs) {
+            state.jobs.clone()
+        } else {
+            Vec::new()
+        },
+        toasts: if topics.contains(Topic::Toasts) {
+            state.toasts.clone()
+        } else {
+            Vec::new()
+        },
     }
 }
 
@@ -36,13 +48,32 @@ mod tests {
 
     #[test]
     fn applies_each_kind_and_restricts_by_topic() {
-        let quote = Quote { symbol: "A".into(), name: "A Inc".into(), price: 2.0, open: 1.0, ts_ms: 0 };
+        let quote = Quote {
+            symbol: "A".into(),
+            name: "A Inc".into(),
+            price: 2.0,
+            open: 1.0,
+            ts_ms: 0,
+        };
         let mut state = Snapshot {
-            quotes: vec![QuoteSeries { quote: quote.clone(), history: vec![1.0], ticks: 1 }],
+            quotes: vec![QuoteSeries {
+                quote: quote.clone(),
+                history: vec![1.0],
+                ticks: 1,
+            }],
             ..Snapshot::default()
         };
         apply(&mut state, &Event::Quote(quote));
-        apply(&mut state, &Event::Toast(Toast { id: 1, level: Level::Info, title: "t".into(), body: String::new(), ts_ms: 0 }));
+        apply(
+            &mut state,
+            &Event::Toast(Toast {
+                id: 1,
+                level: Level::Info,
+                title: "t".into(),
+                body: String::new(),
+                ts_ms: 0,
+            }),
+        );
         assert_eq!(state.quotes[0].history, vec![1.0, 2.0]);
         assert_eq!(state.toasts.len(), 1);
 

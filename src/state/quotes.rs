@@ -17,7 +17,11 @@ pub enum Direction {
 pub fn apply(rows: &mut Vec<QuoteSeries>, quote: &Quote) {
     match rows.iter_mut().find(|r| r.quote.symbol == quote.symbol) {
         Some(row) => update(row, quote),
-        None => rows.push(QuoteSeries { quote: quote.clone(), history: vec![quote.price], ticks: 1 }),
+        None => rows.push(QuoteSeries {
+            quote: quote.clone(),
+            history: vec![quote.price],
+            ticks: 1,
+        }),
     }
 }
 
@@ -46,7 +50,13 @@ mod tests {
     use super::*;
 
     fn quote(symbol: &str, price: f64) -> Quote {
-        Quote { symbol: symbol.into(), name: String::new(), price, open: 100.0, ts_ms: 0 }
+        Quote {
+            symbol: symbol.into(),
+            name: String::new(),
+            price,
+            open: 100.0,
+            ts_ms: 0,
+        }
     }
 
     #[test]
@@ -71,7 +81,11 @@ mod tests {
         let q = quote("A", 90.0);
         assert_eq!(q.change(), -10.0);
         assert!((q.change_pct() + 10.0).abs() < 1e-9);
-        let mut row = QuoteSeries { quote: q.clone(), history: vec![95.0], ticks: 1 };
+        let mut row = QuoteSeries {
+            quote: q.clone(),
+            history: vec![95.0],
+            ticks: 1,
+        };
         update(&mut row, &q);
         assert_eq!(direction(&row), Direction::Down);
     }

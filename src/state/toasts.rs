@@ -22,7 +22,13 @@ mod tests {
     fn newest_first_bounded_and_idempotent() {
         let mut feed = Vec::new();
         for id in 0..FEED_LEN as u64 + 5 {
-            let toast = Toast { id, level: Level::Info, title: "t".into(), body: String::new(), ts_ms: 0 };
+            let toast = Toast {
+                id,
+                level: Level::Info,
+                title: "t".into(),
+                body: String::new(),
+                ts_ms: 0,
+            };
             apply(&mut feed, &toast);
             apply(&mut feed, &toast);
         }

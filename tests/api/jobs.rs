@@ -17,7 +17,9 @@ async fn start(server: &TestServer, body: &str) -> Job {
 async fn run_to_end(stream: &mut crate::api::support::EventStream, id: u64) -> Vec<Job> {
     let mut seen = Vec::new();
     loop {
-        let (Event::Job(job), _) = stream.until(job_event(id)).await else { unreachable!() };
+        let (Event::Job(job), _) = stream.until(job_event(id)).await else {
+            unreachable!()
+        };
         let done = job.state.is_final();
         seen.push(job);
         if done {
@@ -38,9 +40,15 @@ async fn a_percent_job_runs_to_completion_through_every_state() {
     assert_eq!(states.first(), Some(&JobState::Queued));
     assert_eq!(states.get(1), Some(&JobState::Running));
     let last = seen.last().unwrap();
-    assert_eq!((last.state, last.percent()), (JobState::Completed, Some(100)));
+    assert_eq!(
+        (last.state, last.percent()),
+        (JobState::Completed, Some(100))
+    );
     let percents: Vec<_> = seen.iter().filter_map(Job::percent).collect();
-    assert!(percents.windows(2).all(|w| w[0] <= w[1]), "progress went backwards: {percents:?}");
+    assert!(
+        percents.windows(2).all(|w| w[0] <= w[1]),
+        "progress went backwards: {percents:?}"
+    );
 }
 
 #[tokio::test]
@@ -50,17 +58,34 @@ async fn phases_batch_and_logs_report_their_own_detail() {
     stream.snapshot().await;
     let phases = start(&server, r#"{"kind":"phases","step_ms":2}"#).await;
     let last = run_to_end(&mut stream, phases.id).await.pop().unwrap();
-    assert!(matches!(&last.detail, JobDetail::Phases { phases, .. } if phases.iter().all(|p| p.progress == 1.0)));
+    assert!(
+        matches!(&last.detail, JobDetail::Phases { phases, .. } if phases.iter().all(|p| p.progress == 1.0))
+    );
 
-    let batch = start(&server, r#"{"kind":"batch","items":20,"fail_rate":0.25,"step_ms":2}"#).await;
+    let batch = start(
+        &server,
+        r#"{"kind":"batch","items":20,"fail_rate":0.25,"step_ms":2}"#,
+    )
+    .await;
     let last = run_to_end(&mut stream, batch.id).await.pop().unwrap();
-    let JobDetail::Batch { succeeded, failed, errors, .. } = &last.detail else { panic!("{last:?}") };
+    let JobDetail::Batch {
+        succeeded,
+        failed,
+        errors,
+        ..
+    } = &last.detail
+    else {
+        panic!("{last:?}")
+    };
     assert_eq!(succeeded + failed, 20);
     assert_eq!(errors.len().min(8), (*failed as usize).min(8));
 
     let logs = start(&server, r#"{"kind":"logs","lines":5,"step_ms":2}"#).await;
     let seen = run_to_end(&mut stream, logs.id).await;
-    assert!(seen.iter().all(|j| j.progress.is_none()), "log jobs have no percentage");
+    assert!(
+        seen.iter().all(|j| j.progress.is_none()),
+        "log jobs have no percentage"
+    );
     assert_eq!(seen.last().unwrap().state, JobState::Completed);
 }
 
@@ -69,7 +94,11 @@ async fn a_job_can_fail() {
     let server = TestServer::start().await;
     let mut stream = server.events("?topics=jobs").await;
     stream.snapshot().await;
-    let job = start(&server, r#"{"kind":"percent","steps":10,"step_ms":2,"fail_at":4}"#).await;
+    let job = start(
+        &server,
+        r#"{"kind":"percent","steps":10,"step_ms":2,"fail_at":4}"#,
+    )
+    .await;
     let last = run_to_end(&mut stream, job.id).await.pop().unwrap();
     assert_eq!((last.state, last.percent()), (JobState::Failed, Some(40)));
     assert!(last.error.unwrap().contains("step 4"));
@@ -84,23 +113,45 @@ async fn a_cancelled_job_emits_no_further_progress() {
     // Let it make some progress first.
     stream.until(|e| matches!(e, Event::Job(j) if j.id == job.id && matches!(j.detail, JobDetail::Percent { done: 3.., .. }))).await;
 
-    let (status, body) = server.post(&format!("/api/jobs/{}/cancel", job.id), "").await;
+    let (status, body) = server
+        .post(&format!("/api/jobs/{}/cancel", job.id), "")
+        .await;
     assert_eq!(status, 202, "{body}");
-    let (Event::Job(cancelled), _) = stream.until(|e| matches!(e, Event::Job(j) if j.id == job.id && j.state.is_final())).await else {
+    let (Event::Job(cancelled), _) = stream
+        .until(|e| matches!(e, Event::Job(j) if j.id == job.id && j.state.is_final()))
+        .await
+    else {
         unreachable!()
     };
     assert_eq!(cancelled.state, JobState::Cancelled);
 
     // A marker published after the cancellation: everything before it is in the stream.
     // The job must not appear again between its final event and the marker.
-    server.post("/api/notifications", r#"{"level":"info","title":"marker"}"#).await;
-    let (_, between) = stream.until(|e| matches!(e, Event::Toast(t) if t.title == "marker")).await;
-    assert!(!between.iter().any(|e| matches!(e, Event::Job(j) if j.id == job.id)), "progress after cancel");
+    server
+        .post("/api/notifications", r#"{"level":"info","title":"marker"}"#)
+        .await;
+    let (_, between) = stream
+        .until(|e| matches!(e, Event::Toast(t) if t.title == "marker"))
+        .await;
+    assert!(
+        !between
+            .iter()
+            .any(|e| matches!(e, Event::Job(j) if j.id == job.id)),
+        "progress after cancel"
+    );
 
     let (_, jobs) = server.get_json("/api/jobs").await;
     let stored: Job = serde_json::from_value(jobs[0].clone()).unwrap();
-    assert_eq!(stored, cancelled, "the stored job stopped where the cancellation left it");
+    assert_eq!(
+        stored, cancelled,
+        "the stored job stopped where the cancellation left it"
+    );
 
-    let (status, body) = server.post(&format!("/api/jobs/{}/cancel", job.id), "").await;
-    assert_eq!((status.as_u16(), body["error"].as_str()), (409, Some(&*format!("job {} already cancelled", job.id))));
+    let (status, body) = server
+        .post(&format!("/api/jobs/{}/cancel", job.id), "")
+        .await;
+    assert_eq!(
+        (status.as_u16(), body["error"].as_str()),
+        (409, Some(&*format!("job {} already cancelled", job.id)))
+    );
 }

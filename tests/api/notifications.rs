@@ -6,25 +6,44 @@ use livedash::protocol::{Event, Level};
 #[tokio::test]
 async fn a_notification_reaches_two_concurrent_subscribers() {
     let server = TestServer::start().await;
-    let (mut first, mut second) = (server.events("").await, server.events("?topics=toasts").await);
+    let (mut first, mut second) = (
+        server.events("").await,
+        server.events("?topics=toasts").await,
+    );
     first.snapshot().await;
     second.snapshot().await;
     let body = r#"{"level":"warning","title":"Disk 91% full","body":"<script>alert(1)</script>"}"#;
     let (status, published) = server.post("/api/notifications", body).await;
     assert_eq!(status, 202);
     for stream in [&mut first, &mut second] {
-        let (Event::Toast(toast), _) = stream.until(|e| matches!(e, Event::Toast(_))).await else { unreachable!() };
+        let (Event::Toast(toast), _) = stream.until(|e| matches!(e, Event::Toast(_))).await else {
+            unreachable!()
+        };
         assert_eq!(toast.id, published["id"].as_u64().unwrap());
-        assert_eq!((toast.level, toast.title.as_str()), (Level::Warning, "Disk 91% full"));
-        assert_eq!(toast.body, "<script>alert(1)</script>", "text arrives unchanged, to be shown as text");
+        assert_eq!(
+            (toast.level, toast.title.as_str()),
+            (Level::Warning, "Disk 91% full")
+        );
+        assert_eq!(
+            toast.body, "<script>alert(1)</script>",
+            "text arrives unchanged, to be shown as text"
+        );
     }
 }
 
 #[tokio::test]
 async fn new_subscribers_see_recent_notifications_in_their_snapshot() {
     let server = TestServer::start().await;
-    server.post("/api/notifications", r#"{"level":"success","title":"Deployed"}"#).await;
+    server
+        .post(
+            "/api/notifications",
+            r#"{"level":"success","title":"Deployed"}"#,
+        )
+        .await;
     let mut stream = server.events("").await;
     let snapshot = stream.snapshot().await;
-    assert_eq!(snapshot.toasts.first().map(|t| t.title.as_str()), Some("Deployed"));
+    assert_eq!(
+        snapshot.toasts.first().map(|t| t.title.as_str()),
+        Some("Deployed")
+    );
 }

@@ -7,19 +7,39 @@ use livedash::protocol::{Event, EventKind, sse::Frame};
 async fn snapshot_comes_first_with_the_market_then_quotes_flow() {
     let server = TestServer::start().await;
     let mut stream = server.events("").await;
-    assert_eq!(stream.next_frame().await, Some(Frame::Retry(2_000)), "a retry hint opens the stream");
+    assert_eq!(
+        stream.next_frame().await,
+        Some(Frame::Retry(2_000)),
+        "a retry hint opens the stream"
+    );
     let snapshot = stream.snapshot().await;
-    assert!(snapshot.quotes.len() >= 20, "only {} symbols", snapshot.quotes.len());
+    assert!(
+        snapshot.quotes.len() >= 20,
+        "only {} symbols",
+        snapshot.quotes.len()
+    );
     let (quote, _) = stream.until(|e| matches!(e, Event::Quote(_))).await;
-    let Event::Quote(quote) = quote else { unreachable!() };
-    assert!(snapshot.quotes.iter().any(|s| s.quote.symbol == quote.symbol));
+    let Event::Quote(quote) = quote else {
+        unreachable!()
+    };
+    assert!(
+        snapshot
+            .quotes
+            .iter()
+            .any(|s| s.quote.symbol == quote.symbol)
+    );
 }
 
 #[tokio::test]
 async fn stream_headers_say_event_stream_uncached_unbuffered_uncompressed() {
     let server = TestServer::start().await;
     let stream = server.events("").await;
-    let header = |name: &str| stream.headers.get(name).map(|v| v.to_str().unwrap().to_owned());
+    let header = |name: &str| {
+        stream
+            .headers
+            .get(name)
+            .map(|v| v.to_str().unwrap().to_owned())
+    };
     assert_eq!(header("content-type").as_deref(), Some("text/event-stream"));
     assert_eq!(header("cache-control").as_deref(), Some("no-cache"));
     assert_eq!(header("x-accel-buffering").as_deref(), Some("no"));
@@ -31,19 +51,34 @@ async fn every_event_carries_name_id_and_one_json_line() {
     let server = TestServer::start().await;
     let mut stream = server.events("").await;
     stream.snapshot().await;
-    server.post("/api/notifications", r#"{"level":"info","title":"hello"}"#).await;
-    server.post("/api/jobs", r#"{"kind":"percent","steps":2,"step_ms":5}"#).await;
+    server
+        .post("/api/notifications", r#"{"level":"info","title":"hello"}"#)
+        .await;
+    server
+        .post("/api/jobs", r#"{"kind":"percent","steps":2,"step_ms":5}"#)
+        .await;
     let mut seen = std::collections::HashSet::new();
     let mut last_id = None;
     while seen.len() < 3 {
-        let Some(Frame::Event { event, data, id }) = stream.next_frame().await else { continue };
+        let Some(Frame::Event { event, data, id }) = stream.next_frame().await else {
+            continue;
+        };
         assert!(!data.contains('\n'), "data must be one line");
-        let seq: u64 = id.split_once('-').expect("id is epoch-seq").1.parse().unwrap();
+        let seq: u64 = id
+            .split_once('-')
+            .expect("id is epoch-seq")
+            .1
+            .parse()
+            .unwrap();
         assert!(last_id.is_none_or(|last| seq > last), "ids increase");
         last_id = Some(seq);
         seen.insert(Event::decode(&event, &data).unwrap().kind());
     }
-    assert!(seen.contains(&EventKind::Quote) && seen.contains(&EventKind::Job) && seen.contains(&EventKind::Toast));
+    assert!(
+        seen.contains(&EventKind::Quote)
+            && seen.contains(&EventKind::Job)
+            && seen.contains(&EventKind::Toast)
+    );
 }
 
 #[tokio::test]
@@ -52,7 +87,10 @@ async fn idle_streams_get_heartbeat_comments() {
     // Toasts only: nothing is published, so the next frame can only be a heartbeat.
     let mut stream = server.events("?topics=toasts").await;
     stream.snapshot().await;
-    assert_eq!(stream.next_frame().await, Some(Frame::Comment("heartbeat".into())));
+    assert_eq!(
+        stream.next_frame().await,
+        Some(Frame::Comment("heartbeat".into()))
+    );
 }
 
 #[tokio::test]
@@ -61,9 +99,17 @@ async fn topics_restrict_the_snapshot_and_the_events() {
     let mut stream = server.events("?topics=toasts").await;
     let snapshot = stream.snapshot().await;
     assert!(snapshot.quotes.is_empty());
-    server.post("/api/notifications", r#"{"level":"success","title":"only me"}"#).await;
+    server
+        .post(
+            "/api/notifications",
+            r#"{"level":"success","title":"only me"}"#,
+        )
+        .await;
     let (event, _) = stream.next_event().await;
-    assert!(matches!(event, Event::Toast(t) if t.title == "only me"), "quotes leaked into a toasts stream");
+    assert!(
+        matches!(event, Event::Toast(t) if t.title == "only me"),
+        "quotes leaked into a toasts stream"
+    );
 }
 
 #[tokio::test]
@@ -84,5 +130,8 @@ async fn json_snapshots_of_quotes_and_jobs() {
     assert!(quotes.len() >= 20 && quotes.iter().all(|q| q["price"].as_f64().unwrap() > 0.0));
     server.post("/api/jobs", r#"{"kind":"logs"}"#).await;
     let (status, jobs) = server.get_json("/api/jobs").await;
-    assert_eq!((status.as_u16(), jobs[0]["detail"]["kind"].as_str()), (200, Some("logs")));
+    assert_eq!(
+        (status.as_u16(), jobs[0]["detail"]["kind"].as_str()),
+        (200, Some("logs"))
+    );
 }

@@ -28,18 +28,35 @@ pub struct TestServer {
 impl TestServer {
     /// A server with a fast, seeded market and one-second heartbeats.
     pub async fn start() -> TestServer {
-        TestServer::with(Config { quote_rate: 100.0, seed: Some(7), heartbeat_secs: 1, ..Config::default() }).await
+        TestServer::with(Config {
+            quote_rate: 100.0,
+            seed: Some(7),
+            heartbeat_secs: 1,
+            ..Config::default()
+        })
+        .await
     }
 
     pub async fn with(config: Config) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let options = LeptosOptions::builder().output_name("livedash").site_addr(addr).build();
+        let options = LeptosOptions::builder()
+            .output_name("livedash")
+            .site_addr(addr)
+            .build();
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(server::run(listener, AppState::new(config, options), async {
-            let _ = stopped.await;
-        }));
-        TestServer { base: format!("http://{addr}"), client: reqwest::Client::new(), stop: Some(stop) }
+        tokio::spawn(server::run(
+            listener,
+            AppState::new(config, options),
+            async {
+                let _ = stopped.await;
+            },
+        ));
+        TestServer {
+            base: format!("http://{addr}"),
+            client: reqwest::Client::new(),
+            stop: Some(stop),
+        }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -48,16 +65,28 @@ impl TestServer {
 
     /// Opens `/api/events` with the given query string (e.g. `?topics=toasts`).
     pub async fn events(&self, query: &str) -> EventStream {
-        let response = self.client.get(self.url(&format!("/api/events{query}"))).send().await.unwrap();
+        let response = self
+            .client
+            .get(self.url(&format!("/api/events{query}")))
+            .send()
+            .await
+            .unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         EventStream::new(response)
     }
 
     pub async fn post(&self, path: &str, body: &str) -> (StatusCode, Value) {
-        let response = self.client.post(self.url(path)).body(body.to_owned()).send().await.unwrap();
+        let response = self
+            .client
+            .post(self.url(path))
+            .body(body.to_owned())
+            .send()
+            .await
+            .unwrap();
         let status = response.status();
         let text = response.text().await.unwrap();
-        let json = serde_json::from_str(&text).unwrap_or_else(|_| panic!("{path} answered {status} with non-JSON: {text}"));
+        let json = serde_json::from_str(&text)
+            .unwrap_or_else(|_| panic!("{path} answered {status} with non-JSON: {text}"));
         (status, json)
     }
 
@@ -106,8 +135,11 @@ impl EventStream {
             if let Some(frame) = self.pending.pop_front() {
                 return Some(frame);
             }
-            let chunk = tokio::time::timeout(PATIENCE, self.body.next()).await.expect("no frame within the patience limit")?;
-            self.pending.extend(self.parser.push(&chunk.unwrap()).unwrap());
+            let chunk = tokio::time::timeout(PATIENCE, self.body.next())
+                .await
+                .expect("no frame within the patience limit")?;
+            self.pending
+                .extend(self.parser.push(&chunk.unwrap()).unwrap());
         }
     }
 
@@ -115,7 +147,9 @@ impl EventStream {
     pub async fn next_event(&mut self) -> (Event, String) {
         loop {
             match self.next_frame().await.expect("stream ended") {
-                Frame::Event { event, data, id } => return (Event::decode(&event, &data).unwrap(), id),
+                Frame::Event { event, data, id } => {
+                    return (Event::decode(&event, &data).unwrap(), id);
+                }
                 Frame::Comment(_) | Frame::Retry(_) => continue,
             }
         }

@@ -10,7 +10,10 @@ use leptos::prelude::*;
 pub fn JobCard(initial: Job, jobs: RwSignal<Vec<Job>>, cancel: ServerAction<CancelJob>) -> AnyView {
     let id = initial.id;
     // Re-runs on any list change but only notifies this card when its own job changed.
-    let job = Memo::new(move |_| jobs.with(|list| list.iter().find(|j| j.id == id).cloned()).unwrap_or_else(|| initial.clone()));
+    let job = Memo::new(move |_| {
+        jobs.with(|list| list.iter().find(|j| j.id == id).cloned())
+            .unwrap_or_else(|| initial.clone())
+    });
     let state = move || job.with(|j| j.state.as_str());
     let percent = move || job.with(Job::percent);
     let title = job.with_untracked(|j| j.title.clone());
@@ -71,7 +74,7 @@ fn detail(detail: &JobDetail) -> AnyView {
         JobDetail::Logs { lines, total } => view! {
             <p class="meta">{format!("{total} log lines")}</p>
             // A reversed flex column keeps the scroll position pinned to the newest line.
-            <div class="log"><pre>{lines.join("\n")}</pre></div>
+            {(!lines.is_empty()).then(|| view! { <div class="log"><pre>{lines.join("\n")}</pre></div> })}
         }.into_any(),
     }
 }

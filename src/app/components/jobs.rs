@@ -21,11 +21,14 @@ pub fn JobsPanel(jobs: RwSignal<Vec<Job>>) -> AnyView {
     let start = ServerAction::<StartJob>::new();
     let cancel = ServerAction::<CancelJob>::new();
     let error = move || {
-        [start.value().get(), cancel.value().get().map(|r| r.map(|_| ()))]
-            .into_iter()
-            .flatten()
-            .find_map(Result::err)
-            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
+        [
+            start.value().get(),
+            cancel.value().get().map(|r| r.map(|_| ())),
+        ]
+        .into_iter()
+        .flatten()
+        .find_map(Result::err)
+        .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
     };
     view! {
         <section class="panel jobs" aria-labelledby="jobs-title">

@@ -20,7 +20,9 @@ pub fn Sparkline(series: RwSignal<QuoteSeries>) -> impl IntoView {
 
 /// The polyline's points and the baseline's y, scaled to fit the box with a margin.
 fn points(history: &[f64], open: f64) -> (String, String) {
-    let (lo, hi) = history.iter().fold((open, open), |(lo, hi), p| (lo.min(*p), hi.max(*p)));
+    let (lo, hi) = history
+        .iter()
+        .fold((open, open), |(lo, hi), p| (lo.min(*p), hi.max(*p)));
     let span = (hi - lo).max(f64::EPSILON);
     let y = |p: f64| format!("{:.1}", 2.0 + (hi - p) / span * (HEIGHT - 4.0));
     let step = WIDTH / (history.len().max(2) - 1) as f64;

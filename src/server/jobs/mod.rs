@@ -62,12 +62,22 @@ impl Jobs {
     pub fn start(&self, spec: JobSpec) -> Job {
         let inner = &self.inner;
         let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
-        let work = Work::new(id, spec.clone(), inner.seed ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15), now_ms());
+        let work = Work::new(
+            id,
+            spec.clone(),
+            inner.seed ^ id.wrapping_mul(0x9E37_79B9_7F4A_7C15),
+            now_ms(),
+        );
         let job = work.job.clone();
         let token = inner.shutdown.child_token();
         inner.lock_live().insert(id, token.clone());
         inner.hub.publish(Event::Job(job.clone()));
-        tokio::spawn(drive(self.inner.clone(), work, Duration::from_millis(spec.step_ms()), token));
+        tokio::spawn(drive(
+            self.inner.clone(),
+            work,
+            Duration::from_millis(spec.step_ms()),
+            token,
+        ));
         job
     }
 
@@ -76,7 +86,10 @@ impl Jobs {
             token.cancel();
             return Ok(());
         }
-        let known = self.inner.hub.read(|s| s.jobs.iter().find(|j| j.id == id).map(|j| j.state));
+        let known = self
+            .inner
+            .hub
+            .read(|s| s.jobs.iter().find(|j| j.id == id).map(|j| j.state));
         match known {
             Some(state) => Err(CancelError::AlreadyFinished(state)),
             None => Err(CancelError::NotFound),
@@ -86,7 +99,9 @@ impl Jobs {
 
 impl Inner {
     fn lock_live(&self) -> std::sync::MutexGuard<'_, HashMap<JobId, CancellationToken>> {
-        self.live.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.live
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     fn publish(&self, work: &Work) {

@@ -18,16 +18,31 @@ impl Work {
     /// A queued job for `spec` (validated by the caller).
     pub fn new(id: u64, spec: JobSpec, seed: u64, now: u64) -> Work {
         let detail = match &spec {
-            JobSpec::Percent { steps, .. } => JobDetail::Percent { done: 0, total: *steps },
+            JobSpec::Percent { steps, .. } => JobDetail::Percent {
+                done: 0,
+                total: *steps,
+            },
             JobSpec::Phases { phases, .. } => JobDetail::Phases {
                 phases: phases
                     .iter()
-                    .map(|p| PhaseProgress { name: p.name.clone(), weight: p.weight, progress: 0.0 })
+                    .map(|p| PhaseProgress {
+                        name: p.name.clone(),
+                        weight: p.weight,
+                        progress: 0.0,
+                    })
                     .collect(),
                 current: 0,
             },
-            JobSpec::Batch { items, .. } => JobDetail::Batch { total: *items, succeeded: 0, failed: 0, errors: vec![] },
-            JobSpec::Logs { .. } => JobDetail::Logs { lines: vec![], total: 0 },
+            JobSpec::Batch { items, .. } => JobDetail::Batch {
+                total: *items,
+                succeeded: 0,
+                failed: 0,
+                errors: vec![],
+            },
+            JobSpec::Logs { .. } => JobDetail::Logs {
+                lines: vec![],
+                total: 0,
+            },
         };
         let progress = (!matches!(spec, JobSpec::Logs { .. })).then_some(0.0);
         let title = match &spec {
@@ -36,8 +51,22 @@ impl Work {
             JobSpec::Batch { items, .. } => format!("Image batch · {items} items"),
             JobSpec::Logs { .. } => "Deploy · streaming logs".to_owned(),
         };
-        let job = Job { id, title, state: JobState::Queued, progress, detail, error: None, created_ms: now, updated_ms: now };
-        Work { job, spec, step: 0, rng: StdRng::seed_from_u64(seed) }
+        let job = Job {
+            id,
+            title,
+            state: JobState::Queued,
+            progress,
+            detail,
+            error: None,
+            created_ms: now,
+            updated_ms: now,
+        };
+        Work {
+            job,
+            spec,
+            step: 0,
+            rng: StdRng::seed_from_u64(seed),
+        }
     }
 
     pub fn start(&mut self, now: u64) {
@@ -62,7 +91,11 @@ impl Work {
                 *done = step;
                 self.job.progress = Some(f64::from(step) / f64::from(*steps));
                 if *fail_at == Some(step) {
-                    self.finish(JobState::Failed, Some(format!("step {step} failed: upstream returned 503")), now);
+                    self.finish(
+                        JobState::Failed,
+                        Some(format!("step {step} failed: upstream returned 503")),
+                        now,
+                    );
                     return true;
                 }
                 step >= *steps
@@ -71,16 +104,36 @@ impl Work {
                 let (index, within) = locate(specs.iter().map(|p| p.steps), step);
                 *current = index;
                 for (i, phase) in phases.iter_mut().enumerate() {
-                    phase.progress = if i < index { 1.0 } else if i == index { within } else { 0.0 };
+                    phase.progress = if i < index {
+                        1.0
+                    } else if i == index {
+                        within
+                    } else {
+                        0.0
+                    };
                 }
                 let total: f64 = phases.iter().map(|p| p.weight).sum();
-                self.job.progress = Some(phases.iter().map(|p| p.weight * p.progress).sum::<f64>() / total);
+                self.job.progress =
+                    Some(phases.iter().map(|p| p.weight * p.progress).sum::<f64>() / total);
                 step >= specs.iter().map(|p| p.steps).sum()
             }
-            (JobSpec::Batch { items, fail_rate, .. }, JobDetail::Batch { succeeded, failed, errors, .. }) => {
+            (
+                JobSpec::Batch {
+                    items, fail_rate, ..
+                },
+                JobDetail::Batch {
+                    succeeded,
+                    failed,
+                    errors,
+                    ..
+                },
+            ) => {
                 if self.rng.random_bool(*fail_rate) {
                     *failed += 1;
-                    errors.push(ItemError { item: step, message: format!("item {step}: checksum mismatch") });
+                    errors.push(ItemError {
+                        item: step,
+                        message: format!("item {step}: checksum mismatch"),
+                    });
                     if errors.len() > Job::MAX_ITEM_ERRORS {
                         errors.remove(0);
                     }
@@ -155,46 +208,90 @@ mod tests {
 
     #[test]
     fn percent_reaches_one_hundred() {
-        let (work, steps) = run_to_end(JobSpec::Percent { steps: 5, step_ms: 1, fail_at: None });
-        assert_eq!((steps, work.job.state, work.job.percent()), (5, JobState::Completed, Some(100)));
+        let (work, steps) = run_to_end(JobSpec::Percent {
+            steps: 5,
+            step_ms: 1,
+            fail_at: None,
+        });
+        assert_eq!(
+            (steps, work.job.state, work.job.percent()),
+            (5, JobState::Completed, Some(100))
+        );
     }
 
     #[test]
     fn percent_can_fail_midway() {
-        let (work, steps) = run_to_end(JobSpec::Percent { steps: 5, step_ms: 1, fail_at: Some(3) });
-        assert_eq!((steps, work.job.state, work.job.percent()), (3, JobState::Failed, Some(60)));
+        let (work, steps) = run_to_end(JobSpec::Percent {
+            steps: 5,
+            step_ms: 1,
+            fail_at: Some(3),
+        });
+        assert_eq!(
+            (steps, work.job.state, work.job.percent()),
+            (3, JobState::Failed, Some(60))
+        );
         assert!(work.job.error.unwrap().contains("step 3"));
     }
 
     #[test]
     fn phases_weight_overall_progress() {
-        let mut work = Work::new(1, JobSpec::default_for(crate::protocol::JobKind::Phases), 1, 0);
+        let mut work = Work::new(
+            1,
+            JobSpec::default_for(crate::protocol::JobKind::Phases),
+            1,
+            0,
+        );
         for _ in 0..8 {
             work.advance(0);
         }
-        let JobDetail::Phases { phases, current } = &work.job.detail else { unreachable!() };
+        let JobDetail::Phases { phases, current } = &work.job.detail else {
+            unreachable!()
+        };
         assert_eq!((*current, phases[0].progress), (0, 1.0));
         assert!((work.job.progress.unwrap() - 1.0 / 8.0).abs() < 1e-9);
         work.advance(0);
-        let JobDetail::Phases { current, .. } = &work.job.detail else { unreachable!() };
+        let JobDetail::Phases { current, .. } = &work.job.detail else {
+            unreachable!()
+        };
         assert_eq!(*current, 1);
     }
 
     #[test]
     fn batch_counts_add_up_and_errors_are_bounded() {
-        let (work, _) = run_to_end(JobSpec::Batch { items: 40, fail_rate: 0.3, step_ms: 1 });
-        let JobDetail::Batch { total, succeeded, failed, errors } = &work.job.detail else { unreachable!() };
+        let (work, _) = run_to_end(JobSpec::Batch {
+            items: 40,
+            fail_rate: 0.3,
+            step_ms: 1,
+        });
+        let JobDetail::Batch {
+            total,
+            succeeded,
+            failed,
+            errors,
+        } = &work.job.detail
+        else {
+            unreachable!()
+        };
         assert_eq!(succeeded + failed, *total);
         assert!(*failed > 0 && errors.len() <= Job::MAX_ITEM_ERRORS);
-        let (all_fail, _) = run_to_end(JobSpec::Batch { items: 4, fail_rate: 1.0, step_ms: 1 });
+        let (all_fail, _) = run_to_end(JobSpec::Batch {
+            items: 4,
+            fail_rate: 1.0,
+            step_ms: 1,
+        });
         assert_eq!(all_fail.job.state, JobState::Failed);
     }
 
     #[test]
     fn logs_have_no_percentage_and_keep_the_tail() {
-        let (work, _) = run_to_end(JobSpec::Logs { lines: 30, step_ms: 1 });
+        let (work, _) = run_to_end(JobSpec::Logs {
+            lines: 30,
+            step_ms: 1,
+        });
         assert_eq!(work.job.progress, None);
-        let JobDetail::Logs { lines, total } = &work.job.detail else { unreachable!() };
+        let JobDetail::Logs { lines, total } = &work.job.detail else {
+            unreachable!()
+        };
         assert_eq!((lines.len(), *total), (Job::MAX_LOG_LINES, 30));
         assert!(lines.last().unwrap().starts_with("[  30/30]"));
     }
