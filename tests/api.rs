@@ -9,5 +9,11 @@ mod errors;
 mod jobs;
 #[path = "api/notifications.rs"]
 mod notifications;
+#[path = "api/post_stream.rs"]
+mod post_stream;
+#[path = "api/resume.rs"]
+mod resume;
+#[path = "api/slow.rs"]
+mod slow;
 #[path = "api/stream.rs"]
 mod stream;

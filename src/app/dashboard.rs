@@ -17,9 +17,9 @@ pub fn Dashboard() -> impl IntoView {
         <Suspense fallback=|| view! { <p class="loading">"Loading the dashboard…"</p> }>
             {move || Suspend::new(async move {
                 match snapshot.await {
-                    Ok(snapshot) => {
+                    Ok((snapshot, id)) => {
                         let store = Store::new(snapshot);
-                        crate::live::connect(store);
+                        crate::live::connect(store, id);
                         view! { <Board store/> }.into_any()
                     }
                     Err(e) => view! {

@@ -4,13 +4,14 @@
 //! identical. Their forms also work without JavaScript: the browser posts the form and
 //! is redirected back to the page.
 
-use crate::protocol::{JobId, JobKind, Level, Snapshot};
+use crate::protocol::{EventId, JobId, JobKind, Level, Snapshot};
 use leptos::prelude::*;
 
-/// The state the page renders first, before the live stream takes over.
+/// The state the page renders first, and the id of the newest event in it: the browser
+/// resumes the stream from that id, so nothing published in between is lost or doubled.
 #[server(prefix = "/api/ui", endpoint = "snapshot")]
-pub async fn get_snapshot() -> Result<Snapshot, ServerFnError> {
-    Ok(crate::server::AppState::from_context()?.hub.snapshot().0)
+pub async fn get_snapshot() -> Result<(Snapshot, EventId), ServerFnError> {
+    Ok(crate::server::AppState::from_context()?.hub.snapshot())
 }
 
 /// Starts a job of `kind` with its default parameters.

@@ -5,14 +5,19 @@
 //! reports errors only once the source is closed, and the connection indicator needs to
 //! know as soon as the browser starts reconnecting.
 //!
-//! States: `Connecting` until the first snapshot; `Live` on every snapshot (the server
-//! sends one first on each connection); `Reconnecting` while the browser retries by itself;
-//! `Offline` when the browser gave up (e.g. the server answered an error), after which we
-//! open a new source with exponential backoff.
+//! Resuming: the first connection asks for everything after the id of the snapshot the
+//! page was rendered from, so an event published between render and connect arrives once.
+//! The browser's own reconnects send `Last-Event-ID`; when it gives up (the source is
+//! closed, e.g. after an error response) we open a new source with the last id we saw, after
+//! an exponential backoff. The server answers with the missed events, or with a snapshot
+//! that replaces the state (after a restart, or a gap beyond its replay window).
+//!
+//! States: `Connecting` until the stream opens; `Live` while it is open; `Reconnecting`
+//! while the browser or we retry; `Offline` between giving up and our next attempt.
 
 use crate::{
     app::store::{Connection, Store},
-    protocol::{Event, EventKind},
+    protocol::{Event, EventId, EventKind},
 };
 use leptos::prelude::{Set, on_cleanup, set_timeout};
 use send_wrapper::SendWrapper;
@@ -27,11 +32,13 @@ use web_sys::{EventSource, MessageEvent};
 const STREAM_URL: &str = "/api/events";
 const MAX_BACKOFF_MS: u64 = 30_000;
 
-/// Opens the stream for `store` and closes it when the owning component is cleaned up.
-pub fn connect(store: Store) {
+/// Opens the stream for `store`, resuming after `rendered`, and closes it when the owning
+/// component is cleaned up.
+pub fn connect(store: Store, rendered: EventId) {
     let live = Rc::new(Live {
         store,
         source: RefCell::new(None),
+        last_id: RefCell::new(rendered.to_string()),
         failures: Cell::new(0),
     });
     open(&live);
@@ -42,6 +49,8 @@ pub fn connect(store: Store) {
 struct Live {
     store: Store,
     source: RefCell<Option<Source>>,
+    /// The newest event id received (or the rendered snapshot's).
+    last_id: RefCell<String>,
     /// Consecutive times the browser gave up; sets the backoff.
     failures: Cell<u32>,
 }
@@ -50,11 +59,12 @@ struct Live {
 struct Source {
     es: EventSource,
     _on_message: Vec<Closure<dyn FnMut(MessageEvent)>>,
-    _on_error: Closure<dyn FnMut(web_sys::Event)>,
+    _on_state: [Closure<dyn FnMut(web_sys::Event)>; 2],
 }
 
 fn open(live: &Rc<Live>) {
-    let Ok(es) = EventSource::new(STREAM_URL) else {
+    let url = format!("{STREAM_URL}?last_event_id={}", live.last_id.borrow());
+    let Ok(es) = EventSource::new(&url) else {
         live.retry_later();
         return;
     };
@@ -64,7 +74,7 @@ fn open(live: &Rc<Live>) {
             let weak = Rc::downgrade(live);
             let callback = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
                 if let (Some(live), Some(data)) = (weak.upgrade(), message.data().as_string()) {
-                    live.receive(kind, &data);
+                    live.receive(kind, &data, message.last_event_id());
                 }
             });
             let _ = es
@@ -72,27 +82,35 @@ fn open(live: &Rc<Live>) {
             callback
         })
         .collect();
-    let weak = Rc::downgrade(live);
-    let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
-        if let Some(live) = weak.upgrade() {
-            live.on_error();
-        }
+    let on_open = state_callback(live, |live| {
+        live.failures.set(0);
+        live.store.connection.set(Connection::Live);
     });
+    let on_error = state_callback(live, Live::on_error);
+    es.set_onopen(Some(on_open.as_ref().unchecked_ref()));
     es.set_onerror(Some(on_error.as_ref().unchecked_ref()));
     *live.source.borrow_mut() = Some(Source {
         es,
         _on_message: on_message,
-        _on_error: on_error,
+        _on_state: [on_open, on_error],
     });
 }
 
+fn state_callback(live: &Rc<Live>, f: fn(&Rc<Live>)) -> Closure<dyn FnMut(web_sys::Event)> {
+    let weak = Rc::downgrade(live);
+    Closure::<dyn FnMut(web_sys::Event)>::new(move |_| {
+        if let Some(live) = weak.upgrade() {
+            f(&live);
+        }
+    })
+}
+
 impl Live {
-    fn receive(&self, kind: EventKind, data: &str) {
+    fn receive(&self, kind: EventKind, data: &str, id: String) {
         match Event::decode(kind.as_str(), data) {
             Ok(event) => {
-                if kind == EventKind::Snapshot {
-                    self.failures.set(0);
-                    self.store.connection.set(Connection::Live);
+                if !id.is_empty() {
+                    *self.last_id.borrow_mut() = id;
                 }
                 self.store.apply(event);
             }

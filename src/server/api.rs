@@ -1,15 +1,18 @@
 //! The JSON endpoints of the public API (the event stream is in `sse.rs`).
 
-use super::{AppState, error::ApiError};
+use super::{AppState, error::ApiError, job_stream};
 use crate::protocol::{Job, JobId, JobSpec, NotificationRequest, Quote};
 use axum::{
     Json,
-    extract::{FromRequest, Path, Request, State, rejection::PathRejection},
-    http::{StatusCode, header},
-    response::IntoResponse,
+    extract::{
+        FromRequest, Path, Query, Request, State,
+        rejection::{PathRejection, QueryRejection},
+    },
+    http::{HeaderMap, StatusCode, header},
+    response::{IntoResponse, Response},
 };
 use bytes::Bytes;
-use serde::de::DeserializeOwned;
+use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::json;
 
 /// A JSON request body. Unlike `axum::Json` it does not insist on a `Content-Type` (so a
@@ -38,17 +41,37 @@ pub async fn jobs(State(app): State<AppState>) -> Json<Vec<Job>> {
     Json(app.hub.read(|s| s.jobs.clone()))
 }
 
+#[derive(Debug, Deserialize)]
+pub struct StartQuery {
+    /// With a streamed response: cancel the job if the client goes away before it ends.
+    #[serde(default)]
+    cancel_on_disconnect: bool,
+}
+
+/// Starts a job. With `Accept: text/event-stream` the response streams the job's events
+/// until it ends (see `job_stream.rs`); otherwise it is the job as JSON.
 pub async fn start_job(
     State(app): State<AppState>,
+    headers: HeaderMap,
+    query: Result<Query<StartQuery>, QueryRejection>,
     JsonBody(spec): JsonBody<JobSpec>,
-) -> Result<impl IntoResponse, ApiError> {
+) -> Result<Response, ApiError> {
+    let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
+    let wants_stream = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|accept| accept.contains("text/event-stream"));
+    if wants_stream {
+        return job_stream::respond(&app, spec, query.cancel_on_disconnect);
+    }
     let job = app.start_job(spec)?;
     let location = format!("/api/jobs/{}", job.id);
     Ok((
         StatusCode::CREATED,
         [(header::LOCATION, location)],
         Json(job),
-    ))
+    )
+        .into_response())
 }
 
 pub async fn cancel_job(

@@ -30,7 +30,16 @@ pub struct Config {
     #[arg(long, env = "LIVEDASH_MAX_RUNNING_JOBS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1_000))]
     pub max_running_jobs: u32,
 
-    /// Events buffered per stream before a slow client is resynchronised with a snapshot.
+    /// Job and toast events kept for clients that resume (`Last-Event-ID`).
+    #[arg(long, env = "LIVEDASH_REPLAY_EVENTS", default_value_t = 4_096, value_parser = clap::value_parser!(u32).range(0..=10_000_000))]
+    pub replay_events: u32,
+
+    /// Seconds job and toast events are kept for clients that resume.
+    #[arg(long, env = "LIVEDASH_REPLAY_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(0..=86_400))]
+    pub replay_secs: u64,
+
+    /// Events buffered per stream before a slow client is caught up from the replay window
+    /// (or, beyond it, resynchronised with a snapshot).
     #[arg(long, env = "LIVEDASH_STREAM_BUFFER", default_value_t = 1_024, value_parser = clap::value_parser!(u32).range(16..=1_000_000))]
     pub stream_buffer: u32,
 }
@@ -47,6 +56,13 @@ fn parse_rate(s: &str) -> Result<f64, String> {
 impl Config {
     pub fn heartbeat(&self) -> Duration {
         Duration::from_secs(self.heartbeat_secs)
+    }
+
+    pub fn replay_window(&self) -> super::ReplayWindow {
+        super::ReplayWindow {
+            max_events: self.replay_events as usize,
+            max_age: Duration::from_secs(self.replay_secs),
+        }
     }
 }
 

@@ -1,37 +1,68 @@
 //! The hub: the one place events are published, numbered, folded into the current state
 //! and fanned out to every open stream.
 //!
-//! Publishing takes a short lock, so the state, the sequence number and the broadcast order
-//! always agree: a subscriber gets a snapshot *and* a receiver positioned exactly after it.
-//! Each event is encoded to its SSE frame once; every connection shares those bytes.
+//! Publishing takes a short lock, so the state, the sequence number, the replay window and
+//! the broadcast order always agree: a subscriber gets its starting point (a snapshot, or
+//! the exact events it missed) *and* a receiver positioned right after it. Each event is
+//! encoded to its SSE frame once; every connection shares those bytes.
 
+use super::delivery::Key;
 use crate::{
-    protocol::{Event, EventId, EventKind, Snapshot, sse},
+    protocol::{Event, EventId, EventKind, Snapshot, TopicSet, sse},
     state,
 };
 use bytes::Bytes;
 use std::{
-    sync::{Arc, Mutex, MutexGuard},
-    time::{SystemTime, UNIX_EPOCH},
+    collections::{HashMap, VecDeque},
+    sync::{
+        Arc, Mutex, MutexGuard,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::{Duration, Instant, SystemTime, UNIX_EPOCH},
 };
 use tokio::sync::broadcast;
 
-/// An event as it travels to connections: already numbered and encoded.
+/// An event as it travels to connections: numbered, encoded, and labelled for conflation.
 #[derive(Debug)]
 pub struct Published {
     pub id: EventId,
     pub kind: EventKind,
+    /// What this event may be conflated with (see `delivery.rs`).
+    pub key: Key,
     /// The complete SSE frame (`event:`, `id:`, `data:`), shared by all connections.
     pub frame: Bytes,
 }
 
-/// What a new stream starts from.
+/// Where a stream starts.
+pub enum Start {
+    /// The client's state is replaced by this snapshot (taken at the subscription's `head`).
+    Snapshot(Bytes),
+    /// The client missed exactly these events (in order); nothing else.
+    Replay(Vec<Arc<Published>>),
+}
+
 pub struct Subscription {
-    /// State as of `id`: every event up to it is folded in.
-    pub snapshot: Snapshot,
-    pub id: EventId,
-    /// Delivers every event published after `id`, in order.
+    pub start: Start,
+    /// The newest event the start covers.
+    pub head: EventId,
+    /// Delivers every event published after `head`, in order.
     pub receiver: broadcast::Receiver<Arc<Published>>,
+}
+
+/// How much of the recent past the hub keeps for resuming clients.
+#[derive(Clone, Copy, Debug)]
+pub struct ReplayWindow {
+    pub max_events: usize,
+    pub max_age: Duration,
+}
+
+/// Counters of what the hub did for clients that fell behind or came back.
+#[derive(Debug, Default)]
+pub struct Stats {
+    /// Streams started or caught up by replaying exactly the missed events.
+    pub replays: AtomicU64,
+    /// Clients whose state had to be replaced by a snapshot because they fell behind.
+    pub resyncs: AtomicU64,
 }
 
 #[derive(Clone)]
@@ -42,31 +73,46 @@ pub struct Hub {
 struct Inner {
     /// This server lifetime's id, so event ids from a previous run are recognisably foreign.
     epoch: u64,
+    window: ReplayWindow,
     state: Mutex<Current>,
     sender: broadcast::Sender<Arc<Published>>,
+    stats: Stats,
 }
 
 struct Current {
     seq: u64,
     snapshot: Snapshot,
+    /// Reliable events (jobs, toasts) still in the replay window, oldest first.
+    history: VecDeque<(Instant, Arc<Published>)>,
+    /// The newest reliable event that left the window: resuming from before it is not exact.
+    forgotten: u64,
+    /// The newest quote per symbol: latest value wins, so that is all a client needs.
+    latest_quotes: HashMap<String, Arc<Published>>,
 }
 
 impl Hub {
     /// A hub starting from `initial` state; `buffer` events may queue per subscriber before
     /// it counts as lagging.
-    pub fn new(initial: Snapshot, buffer: usize) -> Hub {
+    pub fn new(initial: Snapshot, buffer: usize, window: ReplayWindow) -> Hub {
+        // Microseconds: two lifetimes, even started back to back, never share an epoch.
         let epoch = SystemTime::now()
             .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as u64);
+            .map_or(0, |d| d.as_micros() as u64);
         let (sender, _) = broadcast::channel(buffer);
+        let current = Current {
+            seq: 0,
+            snapshot: initial,
+            history: VecDeque::new(),
+            forgotten: 0,
+            latest_quotes: HashMap::new(),
+        };
         Hub {
             inner: Arc::new(Inner {
                 epoch,
-                state: Mutex::new(Current {
-                    seq: 0,
-                    snapshot: initial,
-                }),
+                window,
+                state: Mutex::new(current),
                 sender,
+                stats: Stats::default(),
             }),
         }
     }
@@ -79,45 +125,129 @@ impl Hub {
             epoch: self.inner.epoch,
             seq: current.seq,
         };
+        let key = Key::of(&event, &current.snapshot);
         state::apply(&mut current.snapshot, &event);
         let frame = Bytes::from(sse::encode_event(&event, id));
-        // No receivers is fine: nobody is watching yet.
-        let _ = self.inner.sender.send(Arc::new(Published {
+        let published = Arc::new(Published {
             id,
             kind: event.kind(),
+            key,
             frame,
-        }));
+        });
+        match &event {
+            Event::Quote(q) => {
+                current
+                    .latest_quotes
+                    .insert(q.symbol.clone(), published.clone());
+            }
+            Event::Job(_) | Event::Toast(_) => current
+                .history
+                .push_back((Instant::now(), published.clone())),
+            Event::Snapshot(_) => {}
+        }
+        self.prune(&mut current);
+        // No receivers is fine: nobody is watching yet.
+        let _ = self.inner.sender.send(published);
         id
     }
 
-    /// The current state and a receiver for everything after it.
-    pub fn subscribe(&self) -> Subscription {
-        let current = self.lock();
+    /// Starts a stream for a client that last saw `last` (if anything), for `topics`.
+    pub fn subscribe(&self, last: Option<EventId>, topics: TopicSet) -> Subscription {
+        let mut current = self.lock();
+        let (start, head) = self.catch_up_locked(&mut current, last, topics);
         Subscription {
-            snapshot: current.snapshot.clone(),
-            id: EventId {
-                epoch: self.inner.epoch,
-                seq: current.seq,
-            },
+            start,
+            head,
             receiver: self.inner.sender.subscribe(),
         }
+    }
+
+    /// For a live connection that fell behind at `last`: the exact missed events if the
+    /// window still has them, otherwise a snapshot (counted as a resync).
+    pub fn catch_up(&self, last: EventId, topics: TopicSet) -> (Start, EventId) {
+        let mut current = self.lock();
+        let (start, head) = self.catch_up_locked(&mut current, Some(last), topics);
+        match start {
+            Start::Snapshot(_) => self.inner.stats.resyncs.fetch_add(1, Ordering::Relaxed),
+            Start::Replay(_) => self.inner.stats.replays.fetch_add(1, Ordering::Relaxed),
+        };
+        (start, head)
+    }
+
+    /// A receiver for everything published from now on, without a starting point.
+    pub fn receiver(&self) -> broadcast::Receiver<Arc<Published>> {
+        self.inner.sender.subscribe()
     }
 
     /// The current state and the id of the last event folded into it.
     pub fn snapshot(&self) -> (Snapshot, EventId) {
         let current = self.lock();
-        (
-            current.snapshot.clone(),
-            EventId {
-                epoch: self.inner.epoch,
-                seq: current.seq,
-            },
-        )
+        (current.snapshot.clone(), self.head(&current))
     }
 
     /// Reads the current state without cloning all of it.
     pub fn read<T>(&self, f: impl FnOnce(&Snapshot) -> T) -> T {
         f(&self.lock().snapshot)
+    }
+
+    pub fn stats(&self) -> &Stats {
+        &self.inner.stats
+    }
+
+    fn catch_up_locked(
+        &self,
+        current: &mut Current,
+        last: Option<EventId>,
+        topics: TopicSet,
+    ) -> (Start, EventId) {
+        self.prune(current);
+        let head = self.head(current);
+        let exact = last
+            .filter(|l| l.epoch == head.epoch && l.seq <= head.seq && l.seq >= current.forgotten);
+        let start = match exact {
+            Some(last) => {
+                let wanted = |p: &&Arc<Published>| {
+                    p.id > last && p.kind.topic().is_none_or(|t| topics.contains(t))
+                };
+                let mut missed: Vec<_> = current
+                    .history
+                    .iter()
+                    .map(|(_, p)| p)
+                    .filter(wanted)
+                    .cloned()
+                    .collect();
+                missed.extend(current.latest_quotes.values().filter(wanted).cloned());
+                missed.sort_by_key(|p| p.id);
+                Start::Replay(missed)
+            }
+            None => {
+                let snapshot = Event::Snapshot(state::restrict(&current.snapshot, topics));
+                Start::Snapshot(Bytes::from(sse::encode_event(&snapshot, head)))
+            }
+        };
+        (start, head)
+    }
+
+    fn head(&self, current: &Current) -> EventId {
+        EventId {
+            epoch: self.inner.epoch,
+            seq: current.seq,
+        }
+    }
+
+    /// Drops reliable events beyond the window's count or age.
+    fn prune(&self, current: &mut Current) {
+        let ReplayWindow {
+            max_events,
+            max_age,
+        } = self.inner.window;
+        while let Some((at, oldest)) = current.history.front() {
+            if current.history.len() <= max_events && at.elapsed() <= max_age {
+                break;
+            }
+            current.forgotten = oldest.id.seq;
+            current.history.pop_front();
+        }
     }
 
     fn lock(&self) -> MutexGuard<'_, Current> {
@@ -131,34 +261,5 @@ impl Hub {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::protocol::{Level, Toast};
-
-    fn toast(id: u64) -> Event {
-        Event::Toast(Toast {
-            id,
-            level: Level::Info,
-            title: format!("t{id}"),
-            body: String::new(),
-            ts_ms: 0,
-        })
-    }
-
-    #[tokio::test]
-    async fn subscribers_continue_exactly_after_their_snapshot() {
-        let hub = Hub::new(Snapshot::default(), 16);
-        hub.publish(toast(1));
-        let mut sub = hub.subscribe();
-        assert_eq!(sub.snapshot.toasts.len(), 1);
-        let second = hub.publish(toast(2));
-        assert_eq!(second.seq, sub.id.seq + 1);
-        let got = sub.receiver.recv().await.unwrap();
-        assert_eq!(got.id, second);
-        assert!(
-            std::str::from_utf8(&got.frame)
-                .unwrap()
-                .starts_with("event: toast\nid: ")
-        );
-    }
-}
+#[path = "hub_tests.rs"]
+mod tests;

@@ -5,8 +5,10 @@
 
 mod api;
 mod config;
+mod delivery;
 mod error;
 mod hub;
+mod job_stream;
 mod jobs;
 mod market;
 mod sse;
@@ -14,7 +16,7 @@ mod state;
 
 pub use config::Config;
 pub use error::ApiError;
-pub use hub::Hub;
+pub use hub::{Hub, ReplayWindow, Stats};
 pub use state::AppState;
 
 use crate::app::{App, shell};

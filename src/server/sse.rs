@@ -1,46 +1,80 @@
 //! `GET /api/events`: one multiplexed event stream per browser tab.
 //!
-//! A stream opens with a `retry:` hint and a `snapshot` of the requested topics, then relays
-//! the hub's shared frames for those topics, with heartbeat comments while idle. It ends
-//! when the server shuts down. A connection that falls further behind than its buffer is
-//! not dropped: it is resynchronised with a fresh snapshot.
+//! A stream opens with a jittered `retry:` hint and its starting point: a `snapshot`, or,
+//! for a client resuming from an id the replay window still covers, exactly the events it
+//! missed. Then it relays the hub's shared frames for the requested topics, batching
+//! whatever queued up and applying the delivery policy (`delivery.rs`), with heartbeat
+//! comments while idle. A connection that falls behind the hub's buffer is caught up the
+//! same way a reconnecting client is; it is never dropped. Streams end on shutdown.
 
-use super::{AppState, error::ApiError, hub::Published};
-use crate::{
-    protocol::{Event, EventId, TopicSet, sse},
-    state,
+use super::{
+    AppState,
+    delivery::{self, Throttle},
+    error::ApiError,
+    hub::{Published, Start},
 };
+use crate::protocol::{EventId, TopicSet};
 use axum::{
     body::Body,
     extract::{Query, State},
-    http::header,
+    http::{HeaderMap, header},
     response::{IntoResponse, Response},
 };
 use bytes::Bytes;
-use futures::stream::{self, Stream};
+use futures::stream::{self, Stream, StreamExt};
+use rand::Rng;
 use serde::Deserialize;
 use std::{convert::Infallible, sync::Arc};
 use tokio::{
-    sync::broadcast::{Receiver, error::RecvError},
+    sync::broadcast::{
+        Receiver,
+        error::{RecvError, TryRecvError},
+    },
     time::{Instant, Interval, MissedTickBehavior},
 };
 use tokio_util::sync::CancellationToken;
+
+/// Most frames taken from the hub's buffer for one write.
+const MAX_BATCH: usize = 1_024;
+const HEARTBEAT: &[u8] = b": heartbeat\n\n";
 
 #[derive(Debug, Deserialize)]
 pub struct EventsQuery {
     /// Comma-separated topics; all of them when absent.
     topics: Option<String>,
+    /// Where to resume when the `Last-Event-ID` header is absent (a first connection).
+    last_event_id: Option<String>,
+    /// Most quote batches per second this client wants.
+    max_quote_rate: Option<f64>,
 }
 
 pub async fn events(
     State(app): State<AppState>,
+    headers: HeaderMap,
     query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let topics = TopicSet::parse_list(query.topics.as_deref().unwrap_or(""))
         .map_err(ApiError::BadRequest)?;
-    let connection = Connection::open(&app, topics);
-    let body = Body::from_stream(connection.into_stream());
+    let throttle = match query.max_quote_rate {
+        None => None,
+        Some(rate) if rate.is_finite() && rate > 0.0 && rate <= 1_000.0 => {
+            Some(Throttle::per_second(rate))
+        }
+        Some(rate) => {
+            return Err(ApiError::BadRequest(format!(
+                "`max_quote_rate` must be above 0 and at most 1000, got {rate}"
+            )));
+        }
+    };
+    // The header (sent by a reconnecting EventSource) wins over the query parameter. An
+    // id that does not parse is treated like one from another server: a snapshot.
+    let last = headers
+        .get("last-event-id")
+        .and_then(|v| v.to_str().ok())
+        .or(query.last_event_id.as_deref())
+        .and_then(|id| id.trim().parse::<EventId>().ok());
+    let body = Body::from_stream(Connection::open(&app, topics, last, throttle).into_stream());
     Ok((
         [
             (header::CONTENT_TYPE, "text/event-stream"),
@@ -52,24 +86,32 @@ pub async fn events(
         .into_response())
 }
 
-/// The per-connection part of a stream: its topic filter, position and timers.
+/// The per-connection part of a stream: its filter, position, policy state and timers.
 struct Connection {
     app: AppState,
     topics: TopicSet,
     receiver: Receiver<Arc<Published>>,
-    /// The newest event this connection has delivered (or that its snapshot covered).
+    /// The newest event this connection has delivered or that its start covered.
     last: EventId,
+    throttle: Option<Throttle>,
     heartbeat: Interval,
     shutdown: CancellationToken,
-    /// The opening bytes (retry hint and snapshot), sent before anything else.
-    opening: Option<Bytes>,
+    /// The opening frames (retry hint and starting point), sent before anything else.
+    opening: Option<Vec<Bytes>>,
 }
 
 impl Connection {
-    fn open(app: &AppState, topics: TopicSet) -> Connection {
-        let sub = app.hub.subscribe();
-        let mut opening = format!("retry: {}\n\n", app.config.retry_ms);
-        opening.push_str(&snapshot_frame(&sub.snapshot, sub.id, topics));
+    fn open(
+        app: &AppState,
+        topics: TopicSet,
+        last: Option<EventId>,
+        throttle: Option<Throttle>,
+    ) -> Connection {
+        let sub = app.hub.subscribe(last, topics);
+        // Jitter, so a restart does not bring every client back in the same millisecond.
+        let retry = app.config.retry_ms + rand::rng().random_range(0..=app.config.retry_ms / 2);
+        let mut opening = vec![Bytes::from(format!("retry: {retry}\n\n"))];
+        opening.extend(frames(sub.start));
         let period = app.config.heartbeat();
         let mut heartbeat = tokio::time::interval_at(Instant::now() + period, period);
         heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -77,58 +119,106 @@ impl Connection {
             app: app.clone(),
             topics,
             receiver: sub.receiver,
-            last: sub.id,
+            last: sub.head,
+            throttle,
             heartbeat,
             shutdown: app.shutdown.clone(),
-            opening: Some(Bytes::from(opening)),
+            opening: Some(opening),
         }
     }
 
     fn into_stream(self) -> impl Stream<Item = Result<Bytes, Infallible>> + Send {
         stream::unfold(self, |mut conn| async move {
-            let bytes = conn.next_frame().await?;
-            Some((Ok(bytes), conn))
+            let frames = conn.next_frames().await?;
+            Some((stream::iter(frames.into_iter().map(Ok)), conn))
         })
+        .flatten()
     }
 
-    /// The next bytes to write, or `None` when the stream should end.
-    async fn next_frame(&mut self) -> Option<Bytes> {
+    /// The next frames to write, or `None` when the stream should end.
+    async fn next_frames(&mut self) -> Option<Vec<Bytes>> {
         if let Some(opening) = self.opening.take() {
             return Some(opening);
         }
         loop {
-            tokio::select! {
+            let due = self.throttle.as_ref().and_then(Throttle::due_at);
+            let batch = tokio::select! {
                 biased;
                 () = self.shutdown.cancelled() => return None,
                 received = self.receiver.recv() => match received {
-                    Ok(published) => {
-                        let wanted = published.kind.topic().is_none_or(|t| self.topics.contains(t));
-                        if published.id > self.last && wanted {
-                            self.last = published.id;
-                            return Some(published.frame.clone());
-                        }
-                    }
-                    Err(RecvError::Lagged(missed)) => return Some(self.resync(missed)),
+                    Ok(first) => match self.drain(first) {
+                        Some(batch) => batch,
+                        None => return Some(self.catch_up()),
+                    },
+                    Err(RecvError::Lagged(_)) => return Some(self.catch_up()),
                     Err(RecvError::Closed) => return None,
                 },
-                _ = self.heartbeat.tick() => return Some(Bytes::from_static(b": heartbeat\n\n")),
+                () = sleep_until(due), if due.is_some() => Vec::new(),
+                _ = self.heartbeat.tick() => return Some(vec![Bytes::from_static(HEARTBEAT)]),
+            };
+            let out = self.deliver(batch);
+            if !out.is_empty() {
+                self.heartbeat.reset();
+                return Some(out);
             }
         }
     }
 
-    /// The client fell `missed` events behind: replace its state instead of losing events.
-    /// Frames still queued that the new snapshot covers are skipped by their ids.
-    fn resync(&mut self, missed: u64) -> Bytes {
-        let (snapshot, id) = self.app.hub.snapshot();
-        tracing::debug!(
-            missed,
-            "slow event-stream client resynchronised with a snapshot"
-        );
-        self.last = id;
-        Bytes::from(snapshot_frame(&snapshot, id, self.topics))
+    /// `first` plus whatever else is already queued; `None` if the buffer overflowed.
+    fn drain(&mut self, first: Arc<Published>) -> Option<Vec<Arc<Published>>> {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match self.receiver.try_recv() {
+                Ok(published) => batch.push(published),
+                Err(TryRecvError::Lagged(_)) => return None,
+                Err(TryRecvError::Empty | TryRecvError::Closed) => break,
+            }
+        }
+        Some(batch)
+    }
+
+    /// Applies the topic filter and the delivery policy; returns the frames to write.
+    fn deliver(&mut self, mut batch: Vec<Arc<Published>>) -> Vec<Bytes> {
+        let (last, topics) = (self.last, self.topics);
+        batch.retain(|p| p.id > last && p.kind.topic().is_none_or(|t| topics.contains(t)));
+        delivery::conflate(&mut batch);
+        let out = match &mut self.throttle {
+            Some(throttle) => throttle.pass(batch, Instant::now()),
+            None => batch,
+        };
+        if let Some(newest) = out.last() {
+            self.last = newest.id;
+        }
+        out.iter().map(|p| p.frame.clone()).collect()
+    }
+
+    /// The connection fell further behind than the hub buffers: continue from the replay
+    /// window if it still covers us, else replace the client's state with a snapshot.
+    fn catch_up(&mut self) -> Vec<Bytes> {
+        let (start, head) = self.app.hub.catch_up(self.last, self.topics);
+        tracing::debug!(last = %self.last, %head, "caught up a slow event-stream client");
+        self.last = head;
+        if let Some(throttle) = &mut self.throttle {
+            throttle.clear();
+        }
+        frames(start)
     }
 }
 
-fn snapshot_frame(snapshot: &crate::protocol::Snapshot, id: EventId, topics: TopicSet) -> String {
-    sse::encode_event(&Event::Snapshot(state::restrict(snapshot, topics)), id)
+/// The frames of a stream's starting point, with superseded replay events removed.
+fn frames(start: Start) -> Vec<Bytes> {
+    match start {
+        Start::Snapshot(frame) => vec![frame],
+        Start::Replay(mut missed) => {
+            delivery::conflate(&mut missed);
+            missed.iter().map(|p| p.frame.clone()).collect()
+        }
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    match at {
+        Some(at) => tokio::time::sleep_until(at).await,
+        None => std::future::pending().await,
+    }
 }

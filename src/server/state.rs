@@ -44,7 +44,11 @@ impl AppState {
             quotes: market.warm_up(now_ms()),
             ..Snapshot::default()
         };
-        let hub = Hub::new(initial, config.stream_buffer as usize);
+        let hub = Hub::new(
+            initial,
+            config.stream_buffer as usize,
+            config.replay_window(),
+        );
         let shutdown = CancellationToken::new();
         let seed = config.seed.unwrap_or_else(now_ms);
         let jobs = Jobs::new(

@@ -22,6 +22,8 @@ const PATIENCE: Duration = Duration::from_secs(20);
 pub struct TestServer {
     pub base: String,
     pub client: reqwest::Client,
+    /// The server's state, for driving load and reading its counters directly.
+    pub state: AppState,
     stop: Option<oneshot::Sender<()>>,
 }
 
@@ -45,16 +47,14 @@ impl TestServer {
             .site_addr(addr)
             .build();
         let (stop, stopped) = oneshot::channel::<()>();
-        tokio::spawn(server::run(
-            listener,
-            AppState::new(config, options),
-            async {
-                let _ = stopped.await;
-            },
-        ));
+        let state = AppState::new(config, options);
+        tokio::spawn(server::run(listener, state.clone(), async {
+            let _ = stopped.await;
+        }));
         TestServer {
             base: format!("http://{addr}"),
             client: reqwest::Client::new(),
+            state,
             stop: Some(stop),
         }
     }
@@ -65,14 +65,32 @@ impl TestServer {
 
     /// Opens `/api/events` with the given query string (e.g. `?topics=toasts`).
     pub async fn events(&self, query: &str) -> EventStream {
-        let response = self
-            .client
-            .get(self.url(&format!("/api/events{query}")))
-            .send()
-            .await
-            .unwrap();
+        self.events_after(query, None).await
+    }
+
+    /// Opens `/api/events` as a reconnecting EventSource would, with `Last-Event-ID`.
+    pub async fn events_after(&self, query: &str, last_event_id: Option<&str>) -> EventStream {
+        let mut request = self.client.get(self.url(&format!("/api/events{query}")));
+        if let Some(id) = last_event_id {
+            request = request.header("Last-Event-ID", id);
+        }
+        let response = request.send().await.unwrap();
         assert_eq!(response.status(), StatusCode::OK);
         EventStream::new(response)
+    }
+
+    /// Publishes a notification directly through the server's state.
+    pub fn notify(&self, title: &str) {
+        self.notify_with_body(title, "");
+    }
+
+    pub fn notify_with_body(&self, title: &str, body: &str) {
+        let request = livedash::protocol::NotificationRequest {
+            level: livedash::protocol::Level::Info,
+            title: title.to_owned(),
+            body: body.to_owned(),
+        };
+        self.state.notify(request).unwrap();
     }
 
     pub async fn post(&self, path: &str, body: &str) -> (StatusCode, Value) {
@@ -120,7 +138,7 @@ pub struct EventStream {
 }
 
 impl EventStream {
-    fn new(response: reqwest::Response) -> EventStream {
+    pub fn new(response: reqwest::Response) -> EventStream {
         EventStream {
             headers: response.headers().clone(),
             body: Box::pin(response.bytes_stream()),

@@ -1,0 +1,144 @@
+//! Per-topic delivery policy, applied per connection to whatever is queued for it:
+//!
+//! - toasts are reliable: every one, in order;
+//! - a job's progress may be coalesced (a newer event of the same job carries the whole
+//!   job), but state changes and final states are never dropped;
+//! - quotes: latest value wins per symbol, optionally at most N batches a second.
+//!
+//! Dropping only ever removes frames; the survivors keep their order and their ids.
+
+use super::hub::Published;
+use crate::protocol::{Event, JobId, Snapshot};
+use std::{
+    collections::{BTreeMap, HashSet},
+    sync::Arc,
+    time::Duration,
+};
+use tokio::time::Instant;
+
+/// What an event may be conflated with; decided once, when it is published.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Key {
+    Toast,
+    Quote(String),
+    /// A job update that changes only its progress.
+    JobProgress(JobId),
+    /// A job update that changes its state: always delivered.
+    JobMilestone(JobId),
+    /// A job's final state: always delivered, and nothing of that job follows it.
+    JobEnd(JobId),
+    Snapshot,
+}
+
+impl Key {
+    /// Labels `event` given the state `before` it is applied.
+    pub fn of(event: &Event, before: &Snapshot) -> Key {
+        match event {
+            Event::Quote(q) => Key::Quote(q.symbol.clone()),
+            Event::Job(job) => {
+                let previous = before.jobs.iter().find(|j| j.id == job.id).map(|j| j.state);
+                if job.state.is_final() {
+                    Key::JobEnd(job.id)
+                } else if previous == Some(job.state) {
+                    Key::JobProgress(job.id)
+                } else {
+                    Key::JobMilestone(job.id)
+                }
+            }
+            Event::Toast(_) => Key::Toast,
+            Event::Snapshot(_) => Key::Snapshot,
+        }
+    }
+
+    pub fn job(&self) -> Option<JobId> {
+        match self {
+            Key::JobProgress(id) | Key::JobMilestone(id) | Key::JobEnd(id) => Some(*id),
+            _ => None,
+        }
+    }
+}
+
+/// Removes events superseded by a newer one in the same batch: older quotes of a symbol,
+/// and progress-only job events followed by any newer event of that job. Returns how many
+/// were removed.
+pub fn conflate(batch: &mut Vec<Arc<Published>>) -> usize {
+    let mut quotes = HashSet::new();
+    let mut jobs = HashSet::new();
+    let mut keep = vec![true; batch.len()];
+    for (i, published) in batch.iter().enumerate().rev() {
+        keep[i] = match &published.key {
+            Key::Quote(symbol) => quotes.insert(symbol.as_str()),
+            Key::JobProgress(id) => jobs.insert(*id),
+            Key::JobMilestone(id) | Key::JobEnd(id) => {
+                jobs.insert(*id);
+                true
+            }
+            Key::Toast | Key::Snapshot => true,
+        };
+    }
+    let before = batch.len();
+    let mut flags = keep.into_iter();
+    batch.retain(|_| flags.next().unwrap_or(true));
+    before - batch.len()
+}
+
+/// Holds a connection's quotes back to at most one batch per `interval`, newest per
+/// symbol. Any other event releases the held quotes first, so ids stay in order.
+pub struct Throttle {
+    interval: Duration,
+    next: Instant,
+    held: BTreeMap<String, Arc<Published>>,
+}
+
+impl Throttle {
+    pub fn per_second(rate: f64) -> Throttle {
+        Throttle {
+            interval: Duration::from_secs_f64(1.0 / rate),
+            next: Instant::now(),
+            held: BTreeMap::new(),
+        }
+    }
+
+    /// When held quotes are due, if any are held.
+    pub fn due_at(&self) -> Option<Instant> {
+        (!self.held.is_empty()).then_some(self.next)
+    }
+
+    /// Filters a conflated batch: returns what to send now, holding back early quotes.
+    pub fn pass(&mut self, batch: Vec<Arc<Published>>, now: Instant) -> Vec<Arc<Published>> {
+        let forced = batch.iter().any(|p| !matches!(p.key, Key::Quote(_)));
+        for published in batch.iter().filter(|p| matches!(p.key, Key::Quote(_))) {
+            if let Key::Quote(symbol) = &published.key {
+                self.held.insert(symbol.clone(), published.clone());
+            }
+        }
+        let mut out: Vec<_> = batch
+            .into_iter()
+            .filter(|p| !matches!(p.key, Key::Quote(_)))
+            .collect();
+        if forced || now >= self.next {
+            out.extend(self.release(now));
+            out.sort_by_key(|p| p.id);
+        }
+        out
+    }
+
+    /// Everything held, now.
+    pub fn release(&mut self, now: Instant) -> Vec<Arc<Published>> {
+        if !self.held.is_empty() {
+            self.next = now + self.interval;
+        }
+        let mut out: Vec<_> = std::mem::take(&mut self.held).into_values().collect();
+        out.sort_by_key(|p| p.id);
+        out
+    }
+
+    /// Forgets held quotes (a catch-up covers them).
+    pub fn clear(&mut self) {
+        self.held.clear();
+    }
+}
+
+#[cfg(test)]
+#[path = "delivery_tests.rs"]
+mod tests;

@@ -1,0 +1,140 @@
+//! The hub's starting points: exact replay within the window, a snapshot beyond it.
+
+use super::*;
+use crate::protocol::{Level, Quote, Toast, Topic};
+
+fn toast(id: u64) -> Event {
+    Event::Toast(Toast {
+        id,
+        level: Level::Info,
+        title: format!("t{id}"),
+        body: String::new(),
+        ts_ms: 0,
+    })
+}
+
+fn quote(symbol: &str, price: f64) -> Event {
+    Event::Quote(Quote {
+        symbol: symbol.into(),
+        name: String::new(),
+        price,
+        open: 1.0,
+        ts_ms: 0,
+    })
+}
+
+fn hub(max_events: usize) -> Hub {
+    Hub::new(
+        Snapshot::default(),
+        16,
+        ReplayWindow {
+            max_events,
+            max_age: Duration::from_secs(60),
+        },
+    )
+}
+
+fn replayed(start: Start) -> Vec<u64> {
+    match start {
+        Start::Replay(missed) => missed.iter().map(|p| p.id.seq).collect(),
+        Start::Snapshot(_) => panic!("expected a replay, got a snapshot"),
+    }
+}
+
+#[tokio::test]
+async fn subscribers_continue_exactly_after_their_start() {
+    let hub = hub(8);
+    hub.publish(toast(1));
+    let mut sub = hub.subscribe(None, TopicSet::all());
+    assert!(matches!(sub.start, Start::Snapshot(_)));
+    let second = hub.publish(toast(2));
+    assert_eq!(second.seq, sub.head.seq + 1);
+    let got = sub.receiver.recv().await.unwrap();
+    assert_eq!(got.id, second);
+    assert!(
+        std::str::from_utf8(&got.frame)
+            .unwrap()
+            .starts_with("event: toast\nid: ")
+    );
+}
+
+#[test]
+fn resumes_with_missed_reliable_events_and_the_latest_quote_per_symbol() {
+    let hub = hub(8);
+    let seen = hub.publish(toast(1));
+    hub.publish(quote("A", 1.0)); // 2: superseded by 4
+    hub.publish(toast(2)); // 3
+    hub.publish(quote("A", 2.0)); // 4
+    hub.publish(quote("B", 3.0)); // 5
+    assert_eq!(
+        replayed(hub.subscribe(Some(seen), TopicSet::all()).start),
+        vec![3, 4, 5]
+    );
+    let toasts = TopicSet::from_iter([Topic::Toasts]);
+    assert_eq!(replayed(hub.subscribe(Some(seen), toasts).start), vec![3]);
+    let head = hub.snapshot().1;
+    assert_eq!(
+        replayed(hub.subscribe(Some(head), TopicSet::all()).start),
+        Vec::<u64>::new()
+    );
+}
+
+#[test]
+fn beyond_the_window_another_epoch_or_the_future_means_a_snapshot() {
+    let hub = hub(2);
+    let first = hub.publish(toast(1));
+    for id in 2..=4 {
+        hub.publish(toast(id));
+    }
+    let is_snapshot = |last| {
+        matches!(
+            hub.subscribe(Some(last), TopicSet::all()).start,
+            Start::Snapshot(_)
+        )
+    };
+    assert!(
+        is_snapshot(first),
+        "toast 2 left the window, so resuming after 1 cannot be exact"
+    );
+    assert!(
+        !is_snapshot(EventId { seq: 2, ..first }),
+        "3 and 4 are still in the window"
+    );
+    assert!(is_snapshot(EventId {
+        epoch: first.epoch + 1,
+        ..first
+    }));
+    assert!(is_snapshot(EventId { seq: 99, ..first }));
+}
+
+#[test]
+fn events_also_age_out_of_the_window() {
+    let hub = Hub::new(
+        Snapshot::default(),
+        16,
+        ReplayWindow {
+            max_events: 100,
+            max_age: Duration::ZERO,
+        },
+    );
+    let first = hub.publish(toast(1));
+    hub.publish(toast(2));
+    std::thread::sleep(Duration::from_millis(2));
+    assert!(matches!(
+        hub.subscribe(Some(first), TopicSet::all()).start,
+        Start::Snapshot(_)
+    ));
+}
+
+#[test]
+fn catching_up_counts_replays_and_resyncs() {
+    let hub = hub(1);
+    let first = hub.publish(toast(1));
+    hub.publish(toast(2));
+    let second = hub.snapshot().1;
+    hub.publish(toast(3));
+    hub.catch_up(second, TopicSet::all());
+    hub.catch_up(first, TopicSet::all());
+    assert_eq!(hub.stats().replays.load(Ordering::Relaxed), 1);
+    assert_eq!(hub.stats().resyncs.load(Ordering::Relaxed), 1);
+}
