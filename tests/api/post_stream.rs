@@ -67,10 +67,10 @@ async fn the_job_outlives_the_request_unless_asked_otherwise() {
 
     let mut finals = std::collections::HashMap::new();
     while finals.len() < 2 {
-        if let (Event::Job(job), _) = events.next_event().await {
-            if job.state.is_final() {
-                finals.insert(job.id, job.state);
-            }
+        if let (Event::Job(job), _) = events.next_event().await
+            && job.state.is_final()
+        {
+            finals.insert(job.id, job.state);
         }
     }
     assert_eq!(finals[&kept_id], JobState::Completed);
