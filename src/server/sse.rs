@@ -34,8 +34,6 @@ use tokio::{
 };
 use tokio_util::sync::CancellationToken;
 
-/// Most frames taken from the hub's buffer for one write.
-const MAX_BATCH: usize = 1_024;
 const HEARTBEAT: &[u8] = b": heartbeat\n\n";
 
 #[derive(Debug, Deserialize)]
@@ -164,10 +162,11 @@ impl Connection {
         }
     }
 
-    /// `first` plus whatever else is already queued; `None` if the buffer overflowed.
+    /// `first` plus whatever else is already queued (at most the hub's buffer, so a
+    /// publisher cannot keep us draining); `None` if the buffer overflowed meanwhile.
     fn drain(&mut self, first: Arc<Published>) -> Option<Vec<Arc<Published>>> {
         let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
+        while batch.len() < self.app.config.stream_buffer as usize {
             match self.receiver.try_recv() {
                 Ok(published) => batch.push(published),
                 Err(TryRecvError::Lagged(_)) => return None,
@@ -222,3 +221,7 @@ async fn sleep_until(at: Option<Instant>) {
         None => std::future::pending().await,
     }
 }
+
+#[cfg(test)]
+#[path = "sse_tests.rs"]
+mod tests;
