@@ -16,7 +16,7 @@ export PATH := $(HOME)/.cargo/bin:$(PATH)
 # apt-get needs root; use sudo when not root and it is available.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: help run dev test screenshot setup setup-build setup-test \
+.PHONY: help run dev test end2end screenshot setup setup-build setup-test \
         wasm-target cargo-leptos wasm-bindgen-cli wasm-opt chromium end2end-deps
 
 help:
@@ -36,7 +36,15 @@ test: setup-build setup-test
 	cargo test --features ssr
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
-	cargo leptos end-to-end
+	@$(MAKE) --no-print-directory end2end
+
+# cargo-leptos serves the app on 127.0.0.1:3000 for Playwright. If something already listens
+# there the tests would silently run against it, so refuse; and because cargo-leptos 0.3.6
+# leaves its server running when the tests fail, stop that server ourselves.
+end2end:
+	@if (exec 3<>/dev/tcp/127.0.0.1/3000) 2>/dev/null; then \
+	  echo "127.0.0.1:3000 is already in use; stop that server first so the tests run against a fresh build." >&2; exit 1; fi
+	cargo leptos end-to-end || { pkill -f '^target/debug/livedash$$' || true; exit 1; }
 
 screenshot:
 	cp end2end/screenshots/latest/*.png end2end/screenshots/

@@ -100,9 +100,11 @@ impl Store {
         }
     }
 
-    pub fn dismiss(&self, toast_id: u64) {
+    /// Removes a shown toast. Toasts are keyed by id *and* time: ids start again at 1 after
+    /// a server restart, and an old toast may still be on screen then.
+    pub fn dismiss(&self, (id, ts_ms): (u64, u64)) {
         self.toasts
-            .update(|shown| shown.retain(|t| t.id != toast_id));
+            .update(|shown| shown.retain(|t| (t.id, t.ts_ms) != (id, ts_ms)));
     }
 
     /// A snapshot replaces the state. Rows of symbols we already show keep their signals

@@ -8,7 +8,7 @@ use leptos::prelude::*;
 pub fn NotificationFeed(feed: RwSignal<Vec<Toast>>) -> AnyView {
     view! {
         <ol class="feed">
-            <For each=move || feed.get() key=|t| t.id let:toast>
+            <For each=move || feed.get() key=|t| (t.id, t.ts_ms) let:toast>
                 <li class=format!("feed-item level-{}", toast.level.as_str())>
                     <span class="icon" aria-hidden="true">{icon(toast.level.as_str())}</span>
                     <div class="text">

@@ -8,11 +8,16 @@ use leptos::prelude::*;
 
 #[component]
 pub fn JobCard(initial: Job, jobs: RwSignal<Vec<Job>>, cancel: ServerAction<CancelJob>) -> AnyView {
-    let id = initial.id;
+    // Ids start again after a server restart, so a card is for an id *and* a start time.
+    let (id, created) = (initial.id, initial.created_ms);
     // Re-runs on any list change but only notifies this card when its own job changed.
     let job = Memo::new(move |_| {
-        jobs.with(|list| list.iter().find(|j| j.id == id).cloned())
-            .unwrap_or_else(|| initial.clone())
+        jobs.with(|list| {
+            list.iter()
+                .find(|j| (j.id, j.created_ms) == (id, created))
+                .cloned()
+        })
+        .unwrap_or_else(|| initial.clone())
     });
     let state = move || job.with(|j| j.state.as_str());
     let percent = move || job.with(Job::percent);

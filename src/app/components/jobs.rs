@@ -52,7 +52,7 @@ pub fn JobsPanel(jobs: RwSignal<Vec<Job>>) -> AnyView {
             </div>
             {error}
             <ol class="job-list">
-                <For each=move || jobs.get() key=|job| job.id let:job>
+                <For each=move || jobs.get() key=|job| (job.id, job.created_ms) let:job>
                     <JobCard initial=job jobs cancel/>
                 </For>
             </ol>

@@ -9,7 +9,7 @@ use leptos::prelude::*;
 pub fn ToastStack(store: Store) -> AnyView {
     view! {
         <section class="toasts" aria-live="polite" aria-label="Notifications">
-            <For each=move || store.toasts.get() key=|t| t.id let:toast>
+            <For each=move || store.toasts.get() key=|t| (t.id, t.ts_ms) let:toast>
                 <ToastItem toast store/>
             </For>
         </section>
@@ -20,6 +20,7 @@ pub fn ToastStack(store: Store) -> AnyView {
 #[component]
 fn ToastItem(toast: Toast, store: Store) -> impl IntoView {
     let id = toast.id;
+    let key = (toast.id, toast.ts_ms);
     let level = toast.level.as_str();
     view! {
         <div class=format!("toast level-{level}") data-toast-id=id role=if level == "error" { "alert" } else { "status" }>
@@ -30,8 +31,8 @@ fn ToastItem(toast: Toast, store: Store) -> impl IntoView {
                     <p class="body">{toast.body.clone()}</p>
                 </Show>
             </div>
-            <button class="close" type="button" aria-label="Dismiss notification" on:click=move |_| store.dismiss(id)>"×"</button>
-            <span class="timer" aria-hidden="true" on:animationend=move |_| store.dismiss(id)></span>
+            <button class="close" type="button" aria-label="Dismiss notification" on:click=move |_| store.dismiss(key)>"×"</button>
+            <span class="timer" aria-hidden="true" on:animationend=move |_| store.dismiss(key)></span>
         </div>
     }
 }
