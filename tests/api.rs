@@ -5,6 +5,8 @@ mod api {
 }
 #[path = "api/errors.rs"]
 mod errors;
+#[path = "api/health.rs"]
+mod health;
 #[path = "api/jobs.rs"]
 mod jobs;
 #[path = "api/notifications.rs"]
@@ -13,6 +15,8 @@ mod notifications;
 mod post_stream;
 #[path = "api/resume.rs"]
 mod resume;
+#[path = "api/shutdown.rs"]
+mod shutdown;
 #[path = "api/slow.rs"]
 mod slow;
 #[path = "api/stream.rs"]

@@ -25,3 +25,41 @@ test("prices change live", async ({ page }) => {
     })
     .toBeGreaterThan(0);
 });
+
+/** How many ticker cells are animating (flashing) right now. */
+const flashing = (page: import("@playwright/test").Page) =>
+  page.evaluate(() => [...document.querySelectorAll("tr.quote > *")].filter((cell) => cell.getAnimations().length > 0).length);
+
+test("price moves flash the row", async ({ page }) => {
+  await openLive(page);
+  await expect.poll(() => flashing(page)).toBeGreaterThan(0);
+});
+
+test.describe("with reduced motion", () => {
+  test.use({ reducedMotion: "reduce" });
+
+  test("prices still update but nothing flashes", async ({ page }) => {
+    await openLive(page);
+    const before = await page.locator("td.price").allTextContents();
+    for (let update = 0; update < 5; update++) {
+      await expect
+        .poll(async () => (await page.locator("td.price").allTextContents()).filter((p, i) => p !== before[i]).length)
+        .toBeGreaterThan(update);
+      expect(await flashing(page)).toBe(0);
+    }
+  });
+});
+
+test.describe("themes", () => {
+  const background = async (page: import("@playwright/test").Page) => {
+    await page.goto("/");
+    return page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  };
+
+  test("light and dark follow prefers-color-scheme", async ({ browser }) => {
+    const light = await (await browser.newContext({ colorScheme: "light" })).newPage();
+    const dark = await (await browser.newContext({ colorScheme: "dark" })).newPage();
+    expect(await background(light)).toBe("rgb(245, 246, 248)");
+    expect(await background(dark)).toBe("rgb(11, 15, 23)");
+  });
+});

@@ -26,6 +26,10 @@ pub struct Config {
     #[arg(long, env = "LIVEDASH_RETRY_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(100..=600_000))]
     pub retry_ms: u64,
 
+    /// Seconds to wait for open requests after a shutdown signal before exiting anyway.
+    #[arg(long, env = "LIVEDASH_SHUTDOWN_GRACE_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
+    pub shutdown_grace_secs: u64,
+
     /// Jobs that may run at once; the rest wait in the `queued` state.
     #[arg(long, env = "LIVEDASH_MAX_RUNNING_JOBS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1_000))]
     pub max_running_jobs: u32,

@@ -7,6 +7,7 @@ mod api;
 mod config;
 mod delivery;
 mod error;
+mod health;
 mod hub;
 mod job_stream;
 mod jobs;
@@ -48,6 +49,8 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
     let routes = generate_route_list(App);
     Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
@@ -57,8 +60,9 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves; then ends the event streams and stops the producers
-/// so the server can drain and exit.
+/// Serves until `shutdown` resolves. Then: every event stream is told to reconnect and
+/// ends, running jobs are cancelled (ending `cancelled`), the market stops, and in-flight
+/// requests get `--shutdown-grace-secs` to finish before the server returns regardless.
 pub async fn run(
     listener: TcpListener,
     state: AppState,
@@ -73,13 +77,32 @@ pub async fn run(
         ));
     }
     let token = state.shutdown.clone();
+    let grace = std::time::Duration::from_secs(state.config.shutdown_grace_secs);
+    let jobs = state.jobs.clone();
     let app = router(state);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async move {
+    let serve = axum::serve(listener, app).with_graceful_shutdown({
+        let token = token.clone();
+        async move {
             shutdown.await;
             token.cancel();
-        })
-        .await
+        }
+    });
+    let deadline = async {
+        token.cancelled().await;
+        tokio::time::sleep(grace).await;
+    };
+    let serve_then_drain = async {
+        let served = serve.await;
+        jobs.stopped().await;
+        served
+    };
+    tokio::select! {
+        served = serve_then_drain => served,
+        () = deadline => {
+            tracing::warn!("requests still open {}s after the shutdown signal; exiting anyway", grace.as_secs());
+            Ok(())
+        }
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

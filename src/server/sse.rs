@@ -96,6 +96,8 @@ struct Connection {
     shutdown: CancellationToken,
     /// The opening frames (retry hint and starting point), sent before anything else.
     opening: Option<Vec<Bytes>>,
+    /// The farewell has been written; the stream ends.
+    closed: bool,
 }
 
 impl Connection {
@@ -122,6 +124,7 @@ impl Connection {
             heartbeat,
             shutdown: app.shutdown.clone(),
             opening: Some(opening),
+            closed: false,
         }
     }
 
@@ -142,7 +145,7 @@ impl Connection {
             let due = self.throttle.as_ref().and_then(Throttle::due_at);
             let batch = tokio::select! {
                 biased;
-                () = self.shutdown.cancelled() => return None,
+                () = self.shutdown.cancelled() => return self.farewell(),
                 received = self.receiver.recv() => match received {
                     Ok(first) => match self.drain(first) {
                         Some(batch) => batch,
@@ -160,6 +163,18 @@ impl Connection {
                 return Some(out);
             }
         }
+    }
+
+    /// On shutdown: one last write telling the client to come back (soon, but not all at
+    /// the same moment), then the end of the stream.
+    fn farewell(&mut self) -> Option<Vec<Bytes>> {
+        if std::mem::replace(&mut self.closed, true) {
+            return None;
+        }
+        let retry = 500 + rand::rng().random_range(0..=self.app.config.retry_ms);
+        Some(vec![Bytes::from(format!(
+            ": server shutting down; reconnect\nretry: {retry}\n\n"
+        ))])
     }
 
     /// `first` plus whatever else is already queued (at most the hub's buffer, so a

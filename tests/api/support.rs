@@ -25,6 +25,7 @@ pub struct TestServer {
     /// The server's state, for driving load and reading its counters directly.
     pub state: AppState,
     stop: Option<oneshot::Sender<()>>,
+    task: Option<tokio::task::JoinHandle<std::io::Result<()>>>,
 }
 
 impl TestServer {
@@ -48,7 +49,7 @@ impl TestServer {
             .build();
         let (stop, stopped) = oneshot::channel::<()>();
         let state = AppState::new(config, options);
-        tokio::spawn(server::run(listener, state.clone(), async {
+        let task = tokio::spawn(server::run(listener, state.clone(), async {
             let _ = stopped.await;
         }));
         TestServer {
@@ -56,6 +57,7 @@ impl TestServer {
             client: reqwest::Client::new(),
             state,
             stop: Some(stop),
+            task: Some(task),
         }
     }
 
@@ -111,6 +113,12 @@ impl TestServer {
     pub async fn get_json(&self, path: &str) -> (StatusCode, Value) {
         let response = self.client.get(self.url(path)).send().await.unwrap();
         (response.status(), response.json().await.unwrap())
+    }
+
+    /// Shuts the server down as a signal would and waits until `run` has returned.
+    pub async fn shut_down(&mut self) -> std::io::Result<()> {
+        self.stop();
+        self.task.take().expect("running").await.unwrap()
     }
 
     /// Ends the server's streams, as a shutdown would.

@@ -16,7 +16,7 @@ use std::{
     time::Duration,
 };
 use tokio::sync::Semaphore;
-use tokio_util::sync::CancellationToken;
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use work::Work;
 
 /// Why a job could not be cancelled.
@@ -42,6 +42,8 @@ struct Inner {
     seed: u64,
     /// Parent of every job's token: shutting down cancels them all.
     shutdown: CancellationToken,
+    /// The job tasks, so shutdown can wait until each has published its final state.
+    tasks: TaskTracker,
 }
 
 impl Jobs {
@@ -54,6 +56,7 @@ impl Jobs {
                 slots: Arc::new(Semaphore::new(max_running)),
                 seed,
                 shutdown,
+                tasks: TaskTracker::new(),
             }),
         }
     }
@@ -72,13 +75,19 @@ impl Jobs {
         let token = inner.shutdown.child_token();
         inner.lock_live().insert(id, token.clone());
         inner.hub.publish(Event::Job(job.clone()));
-        tokio::spawn(drive(
+        inner.tasks.spawn(drive(
             self.inner.clone(),
             work,
             Duration::from_millis(spec.step_ms()),
             token,
         ));
         job
+    }
+
+    /// Waits until every job task has ended (after shutdown cancelled them).
+    pub async fn stopped(&self) {
+        self.inner.tasks.close();
+        self.inner.tasks.wait().await;
     }
 
     pub fn cancel(&self, id: JobId) -> Result<(), CancelError> {
@@ -133,7 +142,11 @@ async fn drive(inner: Arc<Inner>, mut work: Work, step: Duration, cancel: Cancel
         }
     }
     if !work.job.state.is_final() {
-        work.finish(JobState::Cancelled, None, now_ms());
+        let why = inner
+            .shutdown
+            .is_cancelled()
+            .then(|| "the server shut down".to_owned());
+        work.finish(JobState::Cancelled, why, now_ms());
         inner.publish(&work);
     }
     inner.lock_live().remove(&work.job.id);

@@ -1,0 +1,21 @@
+//! `/healthz` (the process is alive) and `/readyz` (it takes new work: 503 once shutting
+//! down, so a load balancer stops sending clients before the streams close).
+
+use super::AppState;
+use axum::{Json, extract::State, http::StatusCode};
+use serde_json::{Value, json};
+
+pub async fn healthz() -> Json<Value> {
+    Json(json!({ "status": "ok" }))
+}
+
+pub async fn readyz(State(app): State<AppState>) -> (StatusCode, Json<Value>) {
+    if app.shutdown.is_cancelled() {
+        (
+            StatusCode::SERVICE_UNAVAILABLE,
+            Json(json!({ "status": "shutting down" })),
+        )
+    } else {
+        (StatusCode::OK, Json(json!({ "status": "ready" })))
+    }
+}

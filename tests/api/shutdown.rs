@@ -1,0 +1,61 @@
+//! Shutting down with many streams open: each is told to reconnect and ends; the server
+//! returns within its grace period; running jobs end in a defined state.
+
+use crate::api::support::TestServer;
+use livedash::{
+    protocol::{JobState, sse::Frame},
+    server::Config,
+};
+use std::time::Duration;
+
+#[tokio::test]
+async fn every_open_stream_gets_a_reconnect_hint_and_the_server_exits_in_time() {
+    let mut server = TestServer::with(Config {
+        shutdown_grace_secs: 5,
+        ..Config::default()
+    })
+    .await;
+    let mut streams = Vec::new();
+    for _ in 0..200 {
+        let mut stream = server.events("?topics=jobs,toasts").await;
+        stream.snapshot().await;
+        streams.push(stream);
+    }
+    let (status, job) = server
+        .post(
+            "/api/jobs",
+            r#"{"kind":"percent","steps":10000,"step_ms":10}"#,
+        )
+        .await;
+    assert_eq!(status, 201);
+
+    // The documented bound (the grace period) plus a margin: a hang fails the test.
+    let exited = tokio::time::timeout(Duration::from_secs(8), server.shut_down()).await;
+    assert!(
+        matches!(exited, Ok(Ok(()))),
+        "run() did not return in time: {exited:?}"
+    );
+
+    for stream in &mut streams {
+        let mut hinted = false;
+        while let Some(frame) = stream.next_frame().await {
+            match frame {
+                Frame::Comment(text) if text.contains("shutting down") => hinted = true,
+                Frame::Retry(ms) => {
+                    assert!(hinted && ms >= 500, "the hint comes with a retry delay")
+                }
+                Frame::Event { .. } | Frame::Comment(_) => {}
+            }
+        }
+        assert!(hinted, "a stream ended without being told to reconnect");
+    }
+    // By the time run() returned, the job had ended, and said why.
+    let id = job["id"].as_u64().unwrap();
+    let stored = server
+        .state
+        .hub
+        .read(|s| s.jobs.iter().find(|j| j.id == id).cloned())
+        .unwrap();
+    assert_eq!(stored.state, JobState::Cancelled);
+    assert_eq!(stored.error.as_deref(), Some("the server shut down"));
+}
