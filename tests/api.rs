@@ -9,6 +9,8 @@ mod errors;
 mod health;
 #[path = "api/jobs.rs"]
 mod jobs;
+#[path = "api/metrics.rs"]
+mod metrics;
 #[path = "api/notifications.rs"]
 mod notifications;
 #[path = "api/post_stream.rs"]

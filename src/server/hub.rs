@@ -146,6 +146,8 @@ impl Hub {
             Event::Snapshot(_) => {}
         }
         self.prune(&mut current);
+        ::metrics::counter!(super::metrics::PUBLISHED, "kind" => event.kind().as_str())
+            .increment(1);
         // No receivers is fine: nobody is watching yet.
         let _ = self.inner.sender.send(published);
         id
@@ -167,10 +169,12 @@ impl Hub {
     pub fn catch_up(&self, last: EventId, topics: TopicSet) -> (Start, EventId) {
         let mut current = self.lock();
         let (start, head) = self.catch_up_locked(&mut current, Some(last), topics);
-        match start {
-            Start::Snapshot(_) => self.inner.stats.resyncs.fetch_add(1, Ordering::Relaxed),
-            Start::Replay(_) => self.inner.stats.replays.fetch_add(1, Ordering::Relaxed),
+        let (counter, outcome) = match start {
+            Start::Snapshot(_) => (&self.inner.stats.resyncs, "snapshot"),
+            Start::Replay(_) => (&self.inner.stats.replays, "replay"),
         };
+        counter.fetch_add(1, Ordering::Relaxed);
+        ::metrics::counter!(super::metrics::CATCH_UPS, "outcome" => outcome).increment(1);
         (start, head)
     }
 

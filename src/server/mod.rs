@@ -12,6 +12,7 @@ mod hub;
 mod job_stream;
 mod jobs;
 mod market;
+mod metrics;
 mod sse;
 mod state;
 
@@ -51,12 +52,14 @@ pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render))
         .leptos_routes(&state, routes, {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .nest("/api", api)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
 }
 
@@ -68,6 +71,7 @@ pub async fn run(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    metrics::handle();
     if let Some(market) = state.take_market() {
         tokio::spawn(market::run(
             market,

@@ -12,6 +12,7 @@ use super::{
     delivery::{self, Throttle},
     error::ApiError,
     hub::{Published, Start},
+    metrics::{self, ConnectionGauge},
 };
 use crate::protocol::{EventId, TopicSet};
 use axum::{
@@ -98,6 +99,8 @@ struct Connection {
     opening: Option<Vec<Bytes>>,
     /// The farewell has been written; the stream ends.
     closed: bool,
+    /// Counts this stream as open while it lives.
+    _gauge: ConnectionGauge,
 }
 
 impl Connection {
@@ -125,6 +128,7 @@ impl Connection {
             shutdown: app.shutdown.clone(),
             opening: Some(opening),
             closed: false,
+            _gauge: ConnectionGauge::open(topics.iter()),
         }
     }
 
@@ -195,13 +199,19 @@ impl Connection {
     fn deliver(&mut self, mut batch: Vec<Arc<Published>>) -> Vec<Bytes> {
         let (last, topics) = (self.last, self.topics);
         batch.retain(|p| p.id > last && p.kind.topic().is_none_or(|t| topics.contains(t)));
-        delivery::conflate(&mut batch);
+        let conflated = delivery::conflate(&mut batch);
+        ::metrics::counter!(metrics::CONFLATED).increment(conflated as u64);
         let out = match &mut self.throttle {
             Some(throttle) => throttle.pass(batch, Instant::now()),
             None => batch,
         };
         if let Some(newest) = out.last() {
             self.last = newest.id;
+        }
+        for published in &out {
+            if let Some(topic) = published.kind.topic() {
+                ::metrics::counter!(metrics::EVENTS_SENT, "topic" => topic.as_str()).increment(1);
+            }
         }
         out.iter().map(|p| p.frame.clone()).collect()
     }
