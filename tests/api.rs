@@ -17,6 +17,8 @@ mod notifications;
 mod post_stream;
 #[path = "api/resume.rs"]
 mod resume;
+#[path = "api/security.rs"]
+mod security;
 #[path = "api/shutdown.rs"]
 mod shutdown;
 #[path = "api/slow.rs"]

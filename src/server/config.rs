@@ -30,6 +30,16 @@ pub struct Config {
     #[arg(long, env = "LIVEDASH_SHUTDOWN_GRACE_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
     pub shutdown_grace_secs: u64,
 
+    /// Token external systems must send (`Authorization: Bearer <token>`) to publish
+    /// notifications. Unset, publishing is open: fine on a laptop, not on a network.
+    #[arg(long, env = "LIVEDASH_PUBLISH_TOKEN", hide_env_values = true)]
+    pub publish_token: Option<String>,
+
+    /// Other origins (e.g. `https://ops.example.com`) allowed to call the API and the
+    /// stream from a browser; comma-separated. Unset: same-origin only.
+    #[arg(long, env = "LIVEDASH_CORS_ORIGINS", value_delimiter = ',')]
+    pub cors_origins: Vec<String>,
+
     /// Jobs that may run at once; the rest wait in the `queued` state.
     #[arg(long, env = "LIVEDASH_MAX_RUNNING_JOBS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1_000))]
     pub max_running_jobs: u32,
@@ -60,6 +70,10 @@ fn parse_rate(s: &str) -> Result<f64, String> {
 impl Config {
     pub fn heartbeat(&self) -> Duration {
         Duration::from_secs(self.heartbeat_secs)
+    }
+
+    pub fn allowed_origins(&self) -> impl Iterator<Item = &str> {
+        self.cors_origins.iter().map(String::as_str)
     }
 
     pub fn replay_window(&self) -> super::ReplayWindow {

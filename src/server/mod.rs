@@ -7,6 +7,7 @@ mod api;
 mod config;
 mod delivery;
 mod error;
+mod guard;
 mod health;
 mod hub;
 mod job_stream;
@@ -59,6 +60,10 @@ pub fn router(state: AppState) -> Router {
         })
         .nest("/api", api)
         .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            guard::same_origin,
+        ))
         .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
 }
