@@ -5,6 +5,8 @@ mod api {
 }
 #[path = "api/errors.rs"]
 mod errors;
+#[path = "api/headers.rs"]
+mod headers;
 #[path = "api/health.rs"]
 mod health;
 #[path = "api/jobs.rs"]

@@ -60,3 +60,23 @@ test("bad input to the API is a 400 with a message", async ({ request }) => {
   expect(response.status()).toBe(400);
   expect((await response.json()).error).toContain("unknown variant `panic`");
 });
+
+test("markup in notifications is shown as text and never runs", async ({ page, request }) => {
+  await openLive(page);
+  let ran = false;
+  page.on("dialog", async (dialog) => {
+    ran = true;
+    await dialog.dismiss();
+  });
+  await page.exposeFunction("xssRan", () => (ran = true));
+  const title = `<img src=x onerror="xssRan()">${unique("XSS")}`;
+  const body = `<script>xssRan()</script><svg onload="alert(1)">`;
+  await request.post("/api/notifications", { data: { level: "error", title, body } });
+  const toast = page.locator(".toast", { hasText: "XSS" });
+  await expect(toast.locator(".title")).toHaveText(title);
+  await expect(toast.locator(".body")).toHaveText(body);
+  await expect(toast.locator("img, script, svg:not(.sparkline)")).toHaveCount(0);
+  await page.reload();
+  await expect(page.locator(".feed-item .title", { hasText: "XSS" }).first()).toHaveText(title);
+  expect(ran).toBe(false);
+});

@@ -8,12 +8,14 @@ mod config;
 mod delivery;
 mod error;
 mod guard;
+mod headers;
 mod health;
 mod hub;
 mod job_stream;
 mod jobs;
 mod market;
 mod metrics;
+mod shell;
 mod sse;
 mod state;
 
@@ -22,13 +24,14 @@ pub use error::ApiError;
 pub use hub::{Hub, ReplayWindow, Stats};
 pub use state::AppState;
 
-use crate::app::{App, shell};
+use crate::app::App;
 use axum::{
     Router,
     extract::DefaultBodyLimit,
     routing::{get, post},
 };
 use leptos_axum::{LeptosRoutes, generate_route_list};
+use shell::shell;
 use std::{
     future::Future,
     time::{SystemTime, UNIX_EPOCH},
@@ -48,7 +51,8 @@ pub fn router(state: AppState) -> Router {
         .route("/jobs/{id}/cancel", post(api::cancel_job))
         .route("/notifications", post(api::notify))
         .fallback(api::not_found)
-        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES));
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(headers::cors(&state.config));
     let routes = generate_route_list(App);
     Router::new()
         .route("/healthz", get(health::healthz))
@@ -64,6 +68,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             guard::same_origin,
         ))
+        .layer(axum::middleware::from_fn(headers::security))
         .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
 }

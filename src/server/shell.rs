@@ -1,0 +1,57 @@
+//! The HTML document around the app, rendered only by the server, and the page's
+//! Content-Security-Policy, which must name the same per-request nonce Leptos puts on its
+//! hydration script.
+
+use crate::app::App;
+use leptos::{
+    config::{Env, LeptosOptions},
+    nonce::use_nonce,
+    prelude::*,
+};
+use leptos_axum::ResponseOptions;
+use leptos_meta::MetaTags;
+
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    set_content_security_policy(&options);
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8"/>
+                <meta name="viewport" content="width=device-width, initial-scale=1"/>
+                <meta name="color-scheme" content="light dark"/>
+                <meta name="description" content="Live jobs, notifications and market prices over Server-Sent Events."/>
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
+                <AutoReload options=options.clone()/>
+                <HydrationScripts options/>
+                <MetaTags/>
+            </head>
+            <body>
+                <App/>
+            </body>
+        </html>
+    }
+}
+
+/// Scripts only from us (the inline hydration script by nonce, the wasm by
+/// `wasm-unsafe-eval`); connections only to us (plus the reload socket while developing);
+/// no framing, no plugins, forms only to us. Style attributes are allowed: progress bars
+/// are rendered with an inline width.
+fn set_content_security_policy(options: &LeptosOptions) {
+    let (Some(response), Some(nonce)) = (use_context::<ResponseOptions>(), use_nonce()) else {
+        return;
+    };
+    let reload = match options.env {
+        Env::DEV => format!(" ws://{}:{}", options.site_addr.ip(), options.reload_port),
+        Env::PROD => String::new(),
+    };
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'nonce-{nonce}' 'wasm-unsafe-eval'; \
+         style-src 'self'; style-src-attr 'unsafe-inline'; img-src 'self' data:; \
+         connect-src 'self'{reload}; frame-ancestors 'none'; base-uri 'none'; \
+         form-action 'self'; object-src 'none'"
+    );
+    if let Ok(value) = policy.parse() {
+        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    }
+}
