@@ -11,6 +11,8 @@ mod headers;
 mod health;
 #[path = "api/jobs.rs"]
 mod jobs;
+#[path = "api/limits.rs"]
+mod limits;
 #[path = "api/metrics.rs"]
 mod metrics;
 #[path = "api/notifications.rs"]

@@ -1,6 +1,6 @@
 //! The JSON endpoints of the public API (the event stream is in `sse.rs`).
 
-use super::{AppState, error::ApiError, guard, job_stream};
+use super::{AppState, error::ApiError, guard, job_stream, limits::ClientIp};
 use crate::protocol::{Job, JobId, JobSpec, NotificationRequest, Quote};
 use axum::{
     Json,
@@ -91,10 +91,12 @@ pub async fn cancel_job(
 /// before the body is read, so an unauthenticated caller learns nothing about validation.
 pub async fn notify(
     State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     request: Request,
 ) -> Result<impl IntoResponse, ApiError> {
     guard::authorize_publish(&app, &headers)?;
+    app.limits.publish(ip)?;
     let JsonBody(request) = JsonBody::<NotificationRequest>::from_request(request, &app).await?;
     let toast = app.notify(request)?;
     Ok((StatusCode::ACCEPTED, Json(toast)))

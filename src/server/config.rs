@@ -40,6 +40,18 @@ pub struct Config {
     #[arg(long, env = "LIVEDASH_CORS_ORIGINS", value_delimiter = ',')]
     pub cors_origins: Vec<String>,
 
+    /// Event streams open at once, in total (503 with `Retry-After` beyond).
+    #[arg(long, env = "LIVEDASH_MAX_STREAMS", default_value_t = 10_000, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams: u32,
+
+    /// Event streams one client IP may hold open (429 with `Retry-After` beyond).
+    #[arg(long, env = "LIVEDASH_MAX_STREAMS_PER_IP", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_streams_per_ip: u32,
+
+    /// Notifications one client IP may publish per minute (429 with `Retry-After` beyond).
+    #[arg(long, env = "LIVEDASH_PUBLISH_PER_MINUTE", default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]
+    pub publish_per_minute: u32,
+
     /// Jobs that may run at once; the rest wait in the `queued` state.
     #[arg(long, env = "LIVEDASH_MAX_RUNNING_JOBS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1_000))]
     pub max_running_jobs: u32,

@@ -23,6 +23,12 @@ pub enum ApiError {
     /// The request was valid but the resource's state does not allow it.
     #[error("{0}")]
     Conflict(String),
+    /// A client is over one of its limits; it may retry after the given seconds.
+    #[error("{message}")]
+    TooManyRequests { message: String, retry_after: u64 },
+    /// The server as a whole is at a limit; retry after the given seconds.
+    #[error("{message}")]
+    Unavailable { message: String, retry_after: u64 },
     /// An extractor rejected the request with its own status (e.g. 413).
     #[error("{1}")]
     Rejected(StatusCode, String),
@@ -36,6 +42,8 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Rejected(status, _) => *status,
         }
     }
@@ -45,11 +53,19 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response =
             (self.status(), Json(json!({ "error": self.to_string() }))).into_response();
-        if let ApiError::Unauthorized(_) = self {
-            response.headers_mut().insert(
-                header::WWW_AUTHENTICATE,
-                header::HeaderValue::from_static("Bearer"),
-            );
+        let headers = response.headers_mut();
+        match self {
+            ApiError::Unauthorized(_) => {
+                headers.insert(
+                    header::WWW_AUTHENTICATE,
+                    header::HeaderValue::from_static("Bearer"),
+                );
+            }
+            ApiError::TooManyRequests { retry_after, .. }
+            | ApiError::Unavailable { retry_after, .. } => {
+                headers.insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
+            }
+            _ => {}
         }
         response
     }

@@ -13,6 +13,7 @@ mod health;
 mod hub;
 mod job_stream;
 mod jobs;
+mod limits;
 mod market;
 mod metrics;
 mod shell;
@@ -94,6 +95,7 @@ pub async fn run(
     let grace = std::time::Duration::from_secs(state.config.shutdown_grace_secs);
     let jobs = state.jobs.clone();
     let app = router(state);
+    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
     let serve = axum::serve(listener, app).with_graceful_shutdown({
         let token = token.clone();
         async move {

@@ -12,6 +12,7 @@ use super::{
     delivery::{self, Throttle},
     error::ApiError,
     hub::{Published, Start},
+    limits::{ClientIp, StreamPermit},
     metrics::{self, ConnectionGauge},
 };
 use crate::protocol::{EventId, TopicSet};
@@ -49,6 +50,7 @@ pub struct EventsQuery {
 
 pub async fn events(
     State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -73,7 +75,10 @@ pub async fn events(
         .and_then(|v| v.to_str().ok())
         .or(query.last_event_id.as_deref())
         .and_then(|id| id.trim().parse::<EventId>().ok());
-    let body = Body::from_stream(Connection::open(&app, topics, last, throttle).into_stream());
+    let permit = app.limits.open_stream(ip)?;
+    let body = Body::from_stream(
+        Connection::open(&app, topics, last, throttle, Some(permit)).into_stream(),
+    );
     Ok((
         [
             (header::CONTENT_TYPE, "text/event-stream"),
@@ -101,6 +106,8 @@ struct Connection {
     closed: bool,
     /// Counts this stream as open while it lives.
     _gauge: ConnectionGauge,
+    /// Its place in the stream limits, freed when the stream ends.
+    _permit: Option<StreamPermit>,
 }
 
 impl Connection {
@@ -109,6 +116,7 @@ impl Connection {
         topics: TopicSet,
         last: Option<EventId>,
         throttle: Option<Throttle>,
+        permit: Option<StreamPermit>,
     ) -> Connection {
         let sub = app.hub.subscribe(last, topics);
         // Jitter, so a restart does not bring every client back in the same millisecond.
@@ -129,6 +137,7 @@ impl Connection {
             opening: Some(opening),
             closed: false,
             _gauge: ConnectionGauge::open(topics.iter()),
+            _permit: permit,
         }
     }
 

@@ -47,7 +47,7 @@ async fn read_once(conn: &mut Connection) -> Vec<(String, Event)> {
 
 async fn assert_one_newest_quote_per_symbol(stream_buffer: u32) {
     let app = app(stream_buffer);
-    let mut conn = Connection::open(&app, TopicSet::all(), None, None);
+    let mut conn = Connection::open(&app, TopicSet::all(), None, None, None);
     read_once(&mut conn).await; // retry hint and snapshot
     let newest = publish_quotes(&app, 2_000);
     let events = read_once(&mut conn).await;
@@ -87,7 +87,13 @@ async fn also_when_it_fell_behind_the_buffer() {
 #[tokio::test(start_paused = true)]
 async fn a_rate_limited_client_gets_quote_batches_no_faster_than_asked() {
     let app = app(4_096);
-    let mut conn = Connection::open(&app, TopicSet::all(), None, Some(Throttle::per_second(4.0)));
+    let mut conn = Connection::open(
+        &app,
+        TopicSet::all(),
+        None,
+        Some(Throttle::per_second(4.0)),
+        None,
+    );
     read_once(&mut conn).await;
     publish_quotes(&app, 50);
     let first = read_once(&mut conn).await;

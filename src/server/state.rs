@@ -6,6 +6,7 @@ use super::{
     error::ApiError,
     hub::Hub,
     jobs::{CancelError, Jobs},
+    limits::Limits,
     market::Market,
     now_ms,
 };
@@ -26,6 +27,7 @@ pub struct AppState {
     pub jobs: Jobs,
     /// Fired on shutdown: event streams end, the market stops, jobs are cancelled.
     pub shutdown: CancellationToken,
+    pub limits: Arc<Limits>,
     next_toast_id: Arc<AtomicU64>,
     /// The market until [`AppState::take_market`] hands it to its task.
     market: Arc<Mutex<Option<Market>>>,
@@ -59,6 +61,7 @@ impl AppState {
         );
         AppState {
             leptos_options,
+            limits: Limits::new(&config),
             config: Arc::new(config),
             hub,
             jobs,

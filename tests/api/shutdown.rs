@@ -10,11 +10,13 @@ use std::time::Duration;
 
 #[tokio::test]
 async fn every_open_stream_gets_a_reconnect_hint_and_the_server_exits_in_time() {
-    let mut server = TestServer::with(Config {
+    // All streams come from 127.0.0.1: lift the per-client limit for this test.
+    let config = Config {
         shutdown_grace_secs: 5,
+        max_streams_per_ip: 1_000,
         ..Config::default()
-    })
-    .await;
+    };
+    let mut server = TestServer::with(config).await;
     let mut streams = Vec::new();
     for _ in 0..200 {
         let mut stream = server.events("?topics=jobs,toasts").await;
