@@ -2,19 +2,21 @@
 
 use clap::Parser;
 use leptos::config::get_configuration;
-use livedash::server::{self, AppState, Config};
+use livedash::server::{self, AppState, Config, LogFormat};
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
-    tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
-        )
-        .init();
+    // Invalid flags or environment values stop here, with clap's message naming the flag.
     let config = Config::parse();
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let logs = tracing_subscriber::fmt().with_env_filter(filter);
+    match config.log_format {
+        LogFormat::Text => logs.init(),
+        LogFormat::Json => logs.json().init(),
+    }
     let leptos = get_configuration(None)?.leptos_options;
-    let addr = leptos.site_addr;
+    let addr = config.addr.unwrap_or(leptos.site_addr);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;

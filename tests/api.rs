@@ -3,6 +3,8 @@
 mod api {
     pub mod support;
 }
+#[path = "api/cli.rs"]
+mod cli;
 #[path = "api/errors.rs"]
 mod errors;
 #[path = "api/headers.rs"]

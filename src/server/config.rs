@@ -10,6 +10,15 @@ use std::time::Duration;
 #[derive(Clone, Debug, Parser)]
 #[command(version, about)]
 pub struct Config {
+    /// Address to listen on; defaults to Leptos' site address (`LEPTOS_SITE_ADDR`,
+    /// 127.0.0.1:3000), which `cargo leptos` sets.
+    #[arg(long, env = "LIVEDASH_ADDR")]
+    pub addr: Option<std::net::SocketAddr>,
+
+    /// Log lines as human-readable text or as JSON objects (one per line).
+    #[arg(long, env = "LIVEDASH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    pub log_format: LogFormat,
+
     /// Quote updates per second across all symbols.
     #[arg(long, env = "LIVEDASH_QUOTE_RATE", default_value_t = 12.0, value_parser = parse_rate)]
     pub quote_rate: f64,
@@ -68,6 +77,12 @@ pub struct Config {
     /// (or, beyond it, resynchronised with a snapshot).
     #[arg(long, env = "LIVEDASH_STREAM_BUFFER", default_value_t = 1_024, value_parser = clap::value_parser!(u32).range(16..=1_000_000))]
     pub stream_buffer: u32,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum LogFormat {
+    Text,
+    Json,
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {

@@ -20,7 +20,7 @@ mod shell;
 mod sse;
 mod state;
 
-pub use config::Config;
+pub use config::{Config, LogFormat};
 pub use error::ApiError;
 pub use hub::{Hub, ReplayWindow, Stats};
 pub use state::AppState;

@@ -1,0 +1,58 @@
+//! The binary's configuration: invalid values fail at start and name the flag.
+
+use std::process::Command;
+
+fn run(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_livedash"));
+    command.args(args).env_remove("LIVEDASH_QUOTE_RATE");
+    for (name, value) in env {
+        command.env(name, value);
+    }
+    let output = command.output().unwrap();
+    (
+        output.status.code(),
+        String::from_utf8_lossy(&output.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn bad_flags_fail_at_start_naming_the_flag() {
+    let cases: &[(&[&str], &[(&str, &str)], &str)] = &[
+        (&["--quote-rate", "fast"], &[], "--quote-rate"),
+        (&["--heartbeat-secs", "0"], &[], "--heartbeat-secs"),
+        (&["--addr", "not-an-address"], &[], "--addr"),
+        (&["--log-format", "xml"], &[], "--log-format"),
+        (&["--no-such-flag"], &[], "--no-such-flag"),
+        (&[], &[("LIVEDASH_MAX_STREAMS", "-1")], "--max-streams"),
+    ];
+    for (args, env, flag) in cases {
+        let (code, stderr) = run(args, env);
+        assert_eq!(code, Some(2), "{args:?} {env:?}: {stderr}");
+        assert!(
+            stderr.contains(flag),
+            "{args:?} {env:?}: `{stderr}` does not name {flag}"
+        );
+    }
+}
+
+#[test]
+fn help_documents_every_flag_with_its_environment_twin() {
+    let output = Command::new(env!("CARGO_BIN_EXE_livedash"))
+        .arg("--help")
+        .output()
+        .unwrap();
+    let help = String::from_utf8(output.stdout).unwrap();
+    for (flag, env) in [
+        ("--addr", "LIVEDASH_ADDR"),
+        ("--publish-token", "LIVEDASH_PUBLISH_TOKEN"),
+        ("--cors-origins", "LIVEDASH_CORS_ORIGINS"),
+        ("--replay-events", "LIVEDASH_REPLAY_EVENTS"),
+        ("--max-streams-per-ip", "LIVEDASH_MAX_STREAMS_PER_IP"),
+        ("--log-format", "LIVEDASH_LOG_FORMAT"),
+    ] {
+        assert!(
+            help.contains(flag) && help.contains(env),
+            "--help lacks {flag} / {env}"
+        );
+    }
+}
