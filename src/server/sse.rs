@@ -15,7 +15,7 @@ use super::{
     limits::{ClientIp, StreamPermit},
     metrics::{self, ConnectionGauge},
 };
-use crate::protocol::{EventId, TopicSet};
+use crate::protocol::{EventId, Topic, TopicSet};
 use axum::{
     body::Body,
     extract::{Query, State},
@@ -217,9 +217,12 @@ impl Connection {
         if let Some(newest) = out.last() {
             self.last = newest.id;
         }
-        for published in &out {
-            if let Some(topic) = published.kind.topic() {
-                ::metrics::counter!(metrics::EVENTS_SENT, "topic" => topic.as_str()).increment(1);
+        // One counter update per topic and batch, not per frame: this runs per connection.
+        for topic in Topic::ALL {
+            let sent = out.iter().filter(|p| p.kind.topic() == Some(topic)).count();
+            if sent > 0 {
+                ::metrics::counter!(metrics::EVENTS_SENT, "topic" => topic.as_str())
+                    .increment(sent as u64);
             }
         }
         out.iter().map(|p| p.frame.clone()).collect()
