@@ -15,9 +15,12 @@ fn run(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
     )
 }
 
+/// Arguments, environment, and the flag the error must name.
+type Case<'a> = (&'a [&'a str], &'a [(&'a str, &'a str)], &'a str);
+
 #[test]
 fn bad_flags_fail_at_start_naming_the_flag() {
-    let cases: &[(&[&str], &[(&str, &str)], &str)] = &[
+    let cases: &[Case] = &[
         (&["--quote-rate", "fast"], &[], "--quote-rate"),
         (&["--heartbeat-secs", "0"], &[], "--heartbeat-secs"),
         (&["--addr", "not-an-address"], &[], "--addr"),
