@@ -33,7 +33,11 @@ dev: setup-build
 
 test: setup-build setup-test
 	cargo fmt --check
-	cargo test --features ssr
+	# One test at a time: run in parallel (each test on its own current-thread runtime in
+	# one process), a server-rendered page request occasionally never completes. Serially,
+	# and with thousands of concurrent renders on one multi-thread runtime as in production,
+	# it never happened; the cause is still to be found. The serial run takes about 3 s.
+	cargo test --features ssr -- --test-threads=1
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
 	@$(MAKE) --no-print-directory end2end

@@ -15,17 +15,25 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         LogFormat::Text => logs.init(),
         LogFormat::Json => logs.json().init(),
     }
+    // Unreadable or invalid certificate files also stop here, naming the flag.
+    let tls = match (&config.tls_cert, &config.tls_key) {
+        (Some(cert), Some(key)) => Some(server::load_tls(cert, key)?),
+        _ => None,
+    };
     let leptos = get_configuration(None)?.leptos_options;
     let addr = config.addr.unwrap_or(leptos.site_addr);
     let listener = tokio::net::TcpListener::bind(addr)
         .await
         .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
-    tracing::info!("livedash listening on http://{}", listener.local_addr()?);
-    server::run(
-        listener,
-        AppState::new(config, leptos),
-        server::shutdown_signal(),
-    )
-    .await?;
+    let scheme = if tls.is_some() { "https" } else { "http" };
+    tracing::info!(
+        "livedash listening on {scheme}://{}",
+        listener.local_addr()?
+    );
+    let state = AppState::new(config, leptos);
+    match tls {
+        Some(tls) => server::run_tls(listener, state, server::shutdown_signal(), tls).await?,
+        None => server::run(listener, state, server::shutdown_signal()).await?,
+    }
     Ok(())
 }

@@ -31,3 +31,5 @@ mod shutdown;
 mod slow;
 #[path = "api/stream.rs"]
 mod stream;
+#[path = "api/tls.rs"]
+mod tls;

@@ -84,6 +84,10 @@ impl Parser {
 
     pub fn push(&mut self, mut chunk: &[u8]) -> Result<Vec<Frame>, TooLarge> {
         let mut out = Vec::new();
+        if chunk.is_empty() {
+            // Nothing arrived: in particular, a CR seen last still awaits its possible LF.
+            return Ok(out);
+        }
         if self.after_cr && chunk.first() == Some(&b'\n') {
             chunk = &chunk[1..];
         }

@@ -173,6 +173,11 @@ fn cr_and_lf_in_different_chunks_are_one_line_end() {
         [ev("message", "a", "")]
     );
     assert_eq!(parse(&[b"data: a\r", b"\r"]), [ev("message", "a", "")]);
+    // Found by the property below: an empty chunk between CR and LF changes nothing.
+    assert_eq!(
+        parse(&[b"data: a\r", b"", b"\ndata: b\n\n"]),
+        [ev("message", "a\nb", "")]
+    );
 }
 
 #[test]
@@ -276,6 +281,10 @@ fn expected(events: &[Drawn]) -> Vec<Frame> {
 }
 
 proptest! {
+    // More than the default 256 cases: an empty-chunk bug once took several runs to show.
+    // Failures are pinned as vectors above rather than in a regressions file.
+    #![proptest_config(ProptestConfig { cases: 4096, failure_persistence: None, ..ProptestConfig::default() })]
+
     #[test]
     fn any_chunking_yields_the_same_events(
         events in proptest::collection::vec(drawn(), 0..8),

@@ -15,6 +15,15 @@ pub struct Config {
     #[arg(long, env = "LIVEDASH_ADDR")]
     pub addr: Option<std::net::SocketAddr>,
 
+    /// Certificate chain (PEM) for HTTPS; with `--tls-key`, the server speaks HTTPS with
+    /// HTTP/2 and HTTP/1.1 (by ALPN) instead of plain HTTP.
+    #[arg(long, env = "LIVEDASH_TLS_CERT", requires = "tls_key")]
+    pub tls_cert: Option<std::path::PathBuf>,
+
+    /// Private key (PEM) for `--tls-cert`.
+    #[arg(long, env = "LIVEDASH_TLS_KEY", requires = "tls_cert")]
+    pub tls_key: Option<std::path::PathBuf>,
+
     /// Log lines as human-readable text or as JSON objects (one per line).
     #[arg(long, env = "LIVEDASH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,

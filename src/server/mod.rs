@@ -16,14 +16,19 @@ mod jobs;
 mod limits;
 mod market;
 mod metrics;
+mod serve;
 mod shell;
 mod sse;
 mod state;
+mod tls;
 
 pub use config::{Config, LogFormat};
 pub use error::ApiError;
 pub use hub::{Hub, ReplayWindow, Stats};
 pub use state::AppState;
+pub use tls::load as load_tls;
+
+use axum_server::tls_rustls::RustlsConfig;
 
 use crate::app::App;
 use axum::{
@@ -74,51 +79,23 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves. Then: every event stream is told to reconnect and
-/// ends, running jobs are cancelled (ending `cancelled`), the market stops, and in-flight
-/// requests get `--shutdown-grace-secs` to finish before the server returns regardless.
+/// Serves plain HTTP until `shutdown` resolves (see `serve.rs` for what shutdown does).
 pub async fn run(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    metrics::handle();
-    if let Some(market) = state.take_market() {
-        tokio::spawn(market::run(
-            market,
-            state.hub.clone(),
-            state.config.quote_rate,
-            state.shutdown.clone(),
-        ));
-    }
-    let token = state.shutdown.clone();
-    let grace = std::time::Duration::from_secs(state.config.shutdown_grace_secs);
-    let jobs = state.jobs.clone();
-    let app = router(state);
-    let app = app.into_make_service_with_connect_info::<std::net::SocketAddr>();
-    let serve = axum::serve(listener, app).with_graceful_shutdown({
-        let token = token.clone();
-        async move {
-            shutdown.await;
-            token.cancel();
-        }
-    });
-    let deadline = async {
-        token.cancelled().await;
-        tokio::time::sleep(grace).await;
-    };
-    let serve_then_drain = async {
-        let served = serve.await;
-        jobs.stopped().await;
-        served
-    };
-    tokio::select! {
-        served = serve_then_drain => served,
-        () = deadline => {
-            tracing::warn!("requests still open {}s after the shutdown signal; exiting anyway", grace.as_secs());
-            Ok(())
-        }
-    }
+    serve::serve(listener, state, shutdown, None).await
+}
+
+/// Serves HTTPS (HTTP/2 and HTTP/1.1 by ALPN) until `shutdown` resolves.
+pub async fn run_tls(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    tls: RustlsConfig,
+) -> std::io::Result<()> {
+    serve::serve(listener, state, shutdown, Some(tls)).await
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

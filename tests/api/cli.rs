@@ -26,6 +26,7 @@ fn bad_flags_fail_at_start_naming_the_flag() {
         (&["--addr", "not-an-address"], &[], "--addr"),
         (&["--log-format", "xml"], &[], "--log-format"),
         (&["--no-such-flag"], &[], "--no-such-flag"),
+        (&["--tls-cert", "cert.pem"], &[], "--tls-key"),
         (&[], &[("LIVEDASH_MAX_STREAMS", "-1")], "--max-streams"),
     ];
     for (args, env, flag) in cases {
@@ -58,4 +59,22 @@ fn help_documents_every_flag_with_its_environment_twin() {
             "--help lacks {flag} / {env}"
         );
     }
+}
+
+#[test]
+fn unreadable_tls_files_stop_the_server_naming_the_flag() {
+    let (code, stderr) = run(
+        &[
+            "--tls-cert",
+            "/nonexistent/cert.pem",
+            "--tls-key",
+            "/nonexistent/key.pem",
+        ],
+        &[],
+    );
+    assert_ne!(code, Some(0));
+    assert!(
+        stderr.contains("--tls-cert /nonexistent/cert.pem"),
+        "{stderr}"
+    );
 }
