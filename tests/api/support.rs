@@ -12,7 +12,7 @@ use livedash::{
 };
 use reqwest::StatusCode;
 use serde_json::Value;
-use std::{collections::VecDeque, pin::Pin, time::Duration};
+use std::{collections::VecDeque, path::Path, pin::Pin, time::Duration};
 use tokio::sync::oneshot;
 
 /// Upper bound on waiting for something that should happen promptly. It turns a bug into
@@ -21,6 +21,7 @@ const PATIENCE: Duration = Duration::from_secs(20);
 
 pub struct TestServer {
     pub base: String,
+    pub addr: std::net::SocketAddr,
     pub client: reqwest::Client,
     /// The server's state, for driving load and reading its counters directly.
     pub state: AppState,
@@ -41,6 +42,15 @@ impl TestServer {
     }
 
     pub async fn with(config: Config) -> TestServer {
+        TestServer::launch(config, None).await
+    }
+
+    /// The same, serving HTTPS (HTTP/2 and HTTP/1.1) with the given PEM files.
+    pub async fn https(config: Config, cert: &Path, key: &Path) -> TestServer {
+        TestServer::launch(config, Some((cert, key))).await
+    }
+
+    async fn launch(config: Config, tls: Option<(&Path, &Path)>) -> TestServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let options = LeptosOptions::builder()
@@ -49,11 +59,25 @@ impl TestServer {
             .build();
         let (stop, stopped) = oneshot::channel::<()>();
         let state = AppState::new(config, options);
-        let task = tokio::spawn(server::run(listener, state.clone(), async {
+        let stopped = async {
             let _ = stopped.await;
-        }));
+        };
+        let (scheme, task) = match tls {
+            None => (
+                "http",
+                tokio::spawn(server::run(listener, state.clone(), stopped)),
+            ),
+            Some((cert, key)) => {
+                let tls = server::load_tls(cert, key).unwrap();
+                (
+                    "https",
+                    tokio::spawn(server::run_tls(listener, state.clone(), stopped, tls)),
+                )
+            }
+        };
         TestServer {
-            base: format!("http://{addr}"),
+            base: format!("{scheme}://{addr}"),
+            addr,
             client: reqwest::Client::new(),
             state,
             stop: Some(stop),

@@ -1,8 +1,7 @@
 //! HTTPS with HTTP/2 (and HTTP/1.1 by ALPN), with a self-signed certificate the test makes.
 
-use crate::api::support::EventStream;
-use leptos::config::LeptosOptions;
-use livedash::server::{self, AppState, Config};
+use crate::api::support::{EventStream, TestServer};
+use livedash::server::{self, Config};
 use reqwest::Version;
 use std::path::PathBuf;
 
@@ -25,21 +24,8 @@ fn certificate() -> (PathBuf, PathBuf, String) {
 #[tokio::test]
 async fn https_serves_http2_and_http1_by_alpn_including_the_event_stream() {
     let (cert, key, pem) = certificate();
-    let tls = server::load_tls(&cert, &key).unwrap();
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    let options = LeptosOptions::builder()
-        .output_name("livedash")
-        .site_addr(addr)
-        .build();
-    let state = AppState::new(Config::default(), options);
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let running = tokio::spawn(server::run_tls(
-        listener,
-        state,
-        async { stopped.await.unwrap_or(()) },
-        tls,
-    ));
+    let mut server = TestServer::https(Config::default(), &cert, &key).await;
+    let addr = server.addr;
 
     let client = |http1: bool| {
         let builder = reqwest::Client::builder()
@@ -90,8 +76,7 @@ async fn https_serves_http2_and_http1_by_alpn_including_the_event_stream() {
         (200, Version::HTTP_11)
     );
 
-    stop.send(()).unwrap();
-    running.await.unwrap().unwrap();
+    server.shut_down().await.unwrap();
 }
 
 #[test]
