@@ -12,21 +12,43 @@ WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version 
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
 export PATH := $(HOME)/.cargo/bin:$(PATH)
+# memory-serve reports each embedded file as a cargo warning; the binary logs them at start.
+export MEMORY_SERVE_QUIET := 1
 
 # apt-get needs root; use sudo when not root and it is available.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: help run dev test end2end screenshot setup setup-build setup-test \
+.PHONY: help run dist dev test end2end screenshot setup setup-build setup-test \
         wasm-target cargo-leptos wasm-bindgen-cli wasm-opt chromium end2end-deps
 
 help:
 	@echo "make run         install what is missing, build in release, serve on http://127.0.0.1:3000"
 	@echo "make test        install what is missing, run every test (Rust, clippy, Playwright)"
 	@echo "make dev         cargo leptos watch (rebuilds and reloads on change)"
+	@echo "make dist        build target/dist/livedash: one binary with the site inside"
 	@echo "make screenshot  copy the suite's latest screenshots into end2end/screenshots/"
 
-run: setup-build
-	cargo leptos serve --release
+run: dist
+	target/dist/livedash
+
+# The deployable binary, target/dist/livedash, with the site embedded (feature `embed`).
+# Order matters: the frontend first, its bundle copied to target/dist/pkg (cargo-leptos
+# empties target/site before every build, the server-only one too), then the server,
+# whose build script embeds that copy. Only changed files are copied, so an unchanged
+# bundle keeps its file times and cargo does not rebuild the server for nothing; type
+# declarations are not served, so not copied.
+DIST_PKG := $(CURDIR)/target/dist/pkg
+dist: setup-build
+	cargo leptos build --release --frontend-only
+	@mkdir -p $(DIST_PKG)
+	@cd target/site/pkg && find . -type f ! -name '*.d.ts' | while read -r f; do \
+	  mkdir -p "$(DIST_PKG)/$$(dirname "$$f")"; \
+	  cmp -s "$$f" "$(DIST_PKG)/$$f" || cp "$$f" "$(DIST_PKG)/$$f"; done
+	@cd $(DIST_PKG) && find . -type f | while read -r f; do \
+	  [ -f "$(CURDIR)/target/site/pkg/$$f" ] || rm "$$f"; done
+	cargo leptos build --release --server-only --bin-features ssr --bin-features embed
+	cp target/release/livedash target/dist/livedash
+	@echo "target/dist/livedash: $$(stat -c %s target/dist/livedash) bytes, runs alone (--help for its flags)"
 
 dev: setup-build
 	cargo leptos watch
@@ -40,6 +62,10 @@ test: setup-build setup-test
 	cargo test --features ssr -- --test-threads=1
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
+	# The deployable binary, then its lints: the embedded build needs the bundle (see dist).
+	@$(MAKE) --no-print-directory dist
+	cargo clippy --features embed -- -D warnings
+	# Playwright, including dist.spec.ts, which runs target/dist/livedash from an empty directory.
 	@$(MAKE) --no-print-directory end2end
 
 # cargo-leptos serves the app on 127.0.0.1:3000 for Playwright. If something already listens

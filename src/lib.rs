@@ -2,7 +2,8 @@
 //!
 //! One crate, built twice by cargo-leptos: with `ssr` it is the axum server (and renders
 //! the page), with `hydrate` it is the WebAssembly that takes the page over in the browser.
-//! This file is the only place that chooses modules by feature.
+//! This file chooses the modules of each build (`ssr` or `hydrate`); the only other
+//! choice is `server/mod.rs` picking where the site's files come from (`embed`).
 //!
 //! # Layout
 //! The path of one event: a producer (market feed, job runner, publish API) publishes to

@@ -9,7 +9,7 @@ pub mod store;
 
 use dashboard::Dashboard;
 use leptos::prelude::*;
-use leptos_meta::{Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Title, provide_meta_context};
 use leptos_router::{
     SsrMode, StaticSegment,
     components::{Route, Router, Routes},
@@ -19,7 +19,6 @@ use leptos_router::{
 pub fn App() -> impl IntoView {
     provide_meta_context();
     view! {
-        <Stylesheet id="leptos" href="/pkg/livedash.css"/>
         <Title text="livedash"/>
         <Router>
             <Routes fallback=|| view! { <p class="not-found">"Page not found."</p> }>

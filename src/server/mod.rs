@@ -22,6 +22,14 @@ mod sse;
 mod state;
 mod tls;
 
+/// The site's files: embedded in the binary (`make dist`) or read from `target/site`.
+#[cfg(feature = "embed")]
+#[path = "site/embedded.rs"]
+mod site;
+#[cfg(not(feature = "embed"))]
+#[path = "site/disk.rs"]
+mod site;
+
 pub use config::{Config, LogFormat};
 pub use error::ApiError;
 pub use hub::{Hub, ReplayWindow, Stats};
@@ -60,7 +68,7 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(headers::cors(&state.config));
     let routes = generate_route_list(App);
-    Router::new()
+    let router = Router::new()
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
@@ -68,8 +76,8 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .nest("/api", api)
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .nest("/api", api);
+    site::serve(router, &state)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             guard::same_origin,

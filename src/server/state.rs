@@ -8,7 +8,7 @@ use super::{
     jobs::{CancelError, Jobs},
     limits::Limits,
     market::Market,
-    now_ms,
+    now_ms, site,
 };
 use crate::protocol::{Event, Job, JobId, JobSpec, NotificationRequest, Snapshot, Toast};
 use axum::extract::FromRef;
@@ -60,7 +60,7 @@ impl AppState {
             shutdown.clone(),
         );
         AppState {
-            leptos_options,
+            leptos_options: site::leptos_options(leptos_options),
             limits: Limits::new(&config),
             config: Arc::new(config),
             hub,
