@@ -8,6 +8,8 @@
 //! whenever a file of it changes, so the binary always carries the bundle built just before.
 
 fn main() {
+    // Without this, cargo would rerun the script on any change in the package.
+    println!("cargo::rerun-if-changed=build.rs");
     #[cfg(feature = "embed")]
     embed::site();
 }

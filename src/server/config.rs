@@ -28,6 +28,12 @@ pub struct Config {
     #[arg(long, env = "LIVEDASH_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
     pub log_format: LogFormat,
 
+    /// Symbols the simulated market quotes, comma-separated (e.g. `AAPL,MSFT,ACME`). Known
+    /// ones keep their company name and typical price; others open at a random price.
+    /// Unset: 24 large US stocks.
+    #[arg(long, env = "LIVEDASH_SYMBOLS", value_parser = parse_symbols)]
+    pub symbols: Option<Symbols>,
+
     /// Quote updates per second across all symbols.
     #[arg(long, env = "LIVEDASH_QUOTE_RATE", default_value_t = 12.0, value_parser = parse_rate)]
     pub quote_rate: f64,
@@ -92,6 +98,48 @@ pub struct Config {
 pub enum LogFormat {
     Text,
     Json,
+}
+
+/// The market's symbols: 1 to [`Symbols::MAX`] distinct tickers, upper case.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Symbols(Vec<String>);
+
+impl Symbols {
+    pub const MAX: usize = 1_000;
+
+    pub fn as_slice(&self) -> &[String] {
+        &self.0
+    }
+}
+
+fn parse_symbols(s: &str) -> Result<Symbols, String> {
+    let mut symbols: Vec<String> = Vec::new();
+    for raw in s.split(',') {
+        let symbol = raw.trim().to_ascii_uppercase();
+        let valid = (1..=10).contains(&symbol.len())
+            && symbol.starts_with(|c: char| c.is_ascii_alphanumeric())
+            && symbol
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
+        if !valid {
+            return Err(format!(
+                "`{}` is not a symbol: 1 to 10 letters, digits, `.` or `-`",
+                raw.trim()
+            ));
+        }
+        if symbols.contains(&symbol) {
+            return Err(format!("`{symbol}` is listed twice"));
+        }
+        symbols.push(symbol);
+    }
+    if symbols.len() > Symbols::MAX {
+        return Err(format!(
+            "{} symbols, at most {} are allowed",
+            symbols.len(),
+            Symbols::MAX
+        ));
+    }
+    Ok(Symbols(symbols))
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {

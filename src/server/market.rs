@@ -12,7 +12,8 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 /// Symbol, company, opening price, and volatility per tick (standard deviation of the log
-/// return). At the default rate a symbol moves about twice a second, so an hour of ticks
+/// return): the default listings, and the parameters of these symbols when `--symbols`
+/// names them. At the default rate a symbol moves about twice a second, so an hour of ticks
 /// spreads prices by roughly 1-5 %, like a real session. The moves are not real.
 const LISTINGS: [(&str, &str, f64, f64); 24] = [
     ("AAPL", "Apple", 228.52, 0.00053),
@@ -41,32 +42,60 @@ const LISTINGS: [(&str, &str, f64, f64); 24] = [
     ("DIS", "Walt Disney", 94.31, 0.00057),
 ];
 
-/// The market's state: one price per listing and the random source moving them.
+/// One quoted symbol and how its price moves.
+struct Listing {
+    symbol: String,
+    name: String,
+    open: f64,
+    sigma: f64,
+}
+
+/// The market's state: the listings, one price each, and the random source moving them.
 pub struct Market {
     rng: StdRng,
+    listings: Vec<Listing>,
     prices: Vec<f64>,
 }
 
 impl Market {
-    pub fn new(seed: Option<u64>) -> Market {
-        let rng = match seed {
+    /// A market quoting `symbols`, or the default listings. A symbol we have no listing
+    /// for is named after itself and opens at a random price (from the same seed).
+    pub fn new(symbols: Option<&[String]>, seed: Option<u64>) -> Market {
+        let mut rng = match seed {
             Some(seed) => StdRng::seed_from_u64(seed),
             None => StdRng::from_os_rng(),
         };
+        let known = |symbol: &str| LISTINGS.iter().find(|l| l.0 == symbol);
+        let listings: Vec<Listing> = match symbols {
+            None => LISTINGS.iter().map(Listing::from).collect(),
+            Some(symbols) => symbols
+                .iter()
+                .map(|symbol| match known(symbol) {
+                    Some(listing) => Listing::from(listing),
+                    None => Listing {
+                        symbol: symbol.clone(),
+                        name: symbol.clone(),
+                        open: (rng.random_range(20.0..600.0_f64) * 100.0).round() / 100.0,
+                        sigma: rng.random_range(0.0003..0.0010),
+                    },
+                })
+                .collect(),
+        };
         Market {
             rng,
-            prices: LISTINGS.iter().map(|l| l.2).collect(),
+            prices: listings.iter().map(|l| l.open).collect(),
+            listings,
         }
     }
 
     pub fn symbols(&self) -> usize {
-        LISTINGS.len()
+        self.listings.len()
     }
 
     /// Simulates a short history for every symbol so the first page already shows
     /// sparklines; the first simulated price is each symbol's `open`.
     pub fn warm_up(&mut self, now: u64) -> Vec<QuoteSeries> {
-        (0..LISTINGS.len())
+        (0..self.listings.len())
             .map(|i| {
                 let open = self.prices[i];
                 let history: Vec<f64> = (0..HISTORY_LEN).map(|_| self.step(i)).collect();
@@ -81,14 +110,14 @@ impl Market {
 
     /// Moves one randomly chosen symbol and returns its new quote.
     pub fn tick(&mut self, now: u64) -> Quote {
-        let i = self.rng.random_range(0..LISTINGS.len());
+        let i = self.rng.random_range(0..self.listings.len());
         self.step(i);
-        self.quote(i, LISTINGS[i].2, now)
+        self.quote(i, self.listings[i].open, now)
     }
 
     /// One GBM step: `S *= exp(-sigma^2 / 2 + sigma * Z)`, kept to whole cents.
     fn step(&mut self, i: usize) -> f64 {
-        let sigma = LISTINGS[i].3;
+        let sigma = self.listings[i].sigma;
         let z: f64 = StandardNormal.sample(&mut self.rng);
         let next = self.prices[i] * (-0.5 * sigma * sigma + sigma * z).exp();
         self.prices[i] = (next * 100.0).round().max(1.0) / 100.0;
@@ -96,13 +125,24 @@ impl Market {
     }
 
     fn quote(&self, i: usize, open: f64, now: u64) -> Quote {
-        let (symbol, name, ..) = LISTINGS[i];
+        let listing = &self.listings[i];
         Quote {
-            symbol: symbol.into(),
-            name: name.into(),
+            symbol: listing.symbol.clone(),
+            name: listing.name.clone(),
             price: self.prices[i],
             open,
             ts_ms: now,
+        }
+    }
+}
+
+impl From<&(&str, &str, f64, f64)> for Listing {
+    fn from(&(symbol, name, open, sigma): &(&str, &str, f64, f64)) -> Listing {
+        Listing {
+            symbol: symbol.into(),
+            name: name.into(),
+            open,
+            sigma,
         }
     }
 }
@@ -127,14 +167,14 @@ mod tests {
 
     #[test]
     fn same_seed_same_prices() {
-        let (mut a, mut b) = (Market::new(Some(7)), Market::new(Some(7)));
+        let (mut a, mut b) = (Market::new(None, Some(7)), Market::new(None, Some(7)));
         let run = |m: &mut Market| (0..200).map(|_| m.tick(0).price).collect::<Vec<_>>();
         assert_eq!(run(&mut a), run(&mut b));
     }
 
     #[test]
     fn prices_wander_but_stay_realistic() {
-        let mut market = Market::new(Some(1));
+        let mut market = Market::new(None, Some(1));
         let series = market.warm_up(0);
         assert!(series.len() >= 20);
         for row in &series {
@@ -153,5 +193,29 @@ mod tests {
             );
             assert_eq!((q.price * 100.0).round() / 100.0, q.price);
         }
+    }
+
+    #[test]
+    fn chosen_symbols_keep_known_listings_and_add_new_ones() {
+        let symbols = ["MSFT".to_owned(), "ACME".to_owned()];
+        let mut market = Market::new(Some(&symbols), Some(5));
+        assert_eq!(market.symbols(), 2);
+        let series = market.warm_up(0);
+        let msft = &series[0].quote;
+        assert_eq!(
+            (msft.symbol.as_str(), msft.name.as_str()),
+            ("MSFT", "Microsoft")
+        );
+        assert_eq!(msft.open, 417.10);
+        let acme = &series[1].quote;
+        assert_eq!((acme.symbol.as_str(), acme.name.as_str()), ("ACME", "ACME"));
+        assert!((20.0..600.0).contains(&acme.open), "{acme:?}");
+        for _ in 0..1_000 {
+            let q = market.tick(0);
+            assert!(symbols.contains(&q.symbol), "{q:?}");
+        }
+        // Unknown symbols open at a price drawn from the seed, so a seed still fixes it.
+        let again = Market::new(Some(&symbols), Some(5)).warm_up(0);
+        assert_eq!(again[1].quote.open, acme.open);
     }
 }

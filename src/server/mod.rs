@@ -30,7 +30,7 @@ mod site;
 #[path = "site/disk.rs"]
 mod site;
 
-pub use config::{Config, LogFormat};
+pub use config::{Config, LogFormat, Symbols};
 pub use error::ApiError;
 pub use hub::{Hub, ReplayWindow, Stats};
 pub use state::AppState;

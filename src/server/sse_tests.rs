@@ -21,7 +21,7 @@ fn app(stream_buffer: u32) -> AppState {
 
 /// Publishes `n` quotes while the connection is paused; returns the newest price per symbol.
 fn publish_quotes(app: &AppState, n: usize) -> HashMap<String, f64> {
-    let mut market = Market::new(Some(3));
+    let mut market = Market::new(None, Some(3));
     let mut newest = HashMap::new();
     for _ in 0..n {
         let quote = market.tick(0);

@@ -41,7 +41,7 @@ impl FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     pub fn new(config: Config, leptos_options: LeptosOptions) -> AppState {
-        let mut market = Market::new(config.seed);
+        let mut market = Market::new(config.symbols.as_ref().map(|s| s.as_slice()), config.seed);
         let initial = Snapshot {
             quotes: market.warm_up(now_ms()),
             ..Snapshot::default()

@@ -28,6 +28,9 @@ fn bad_flags_fail_at_start_naming_the_flag() {
         (&["--no-such-flag"], &[], "--no-such-flag"),
         (&["--tls-cert", "cert.pem"], &[], "--tls-key"),
         (&[], &[("LIVEDASH_MAX_STREAMS", "-1")], "--max-streams"),
+        (&["--symbols", "AAPL,,MSFT"], &[], "--symbols"),
+        (&["--symbols", "AAPL,<b>"], &[], "--symbols"),
+        (&[], &[("LIVEDASH_SYMBOLS", "AAPL,aapl")], "--symbols"),
     ];
     for (args, env, flag) in cases {
         let (code, stderr) = run(args, env);
@@ -53,6 +56,7 @@ fn help_documents_every_flag_with_its_environment_twin() {
         ("--replay-events", "LIVEDASH_REPLAY_EVENTS"),
         ("--max-streams-per-ip", "LIVEDASH_MAX_STREAMS_PER_IP"),
         ("--log-format", "LIVEDASH_LOG_FORMAT"),
+        ("--symbols", "LIVEDASH_SYMBOLS"),
     ] {
         assert!(
             help.contains(flag) && help.contains(env),

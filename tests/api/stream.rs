@@ -137,3 +137,26 @@ async fn json_snapshots_of_quotes_and_jobs() {
         (200, Some("logs"))
     );
 }
+
+#[tokio::test]
+async fn the_market_quotes_the_configured_symbols() {
+    use clap::Parser;
+    let config = livedash::server::Config::parse_from(["livedash", "--symbols", "msft, ACME"]);
+    let server = TestServer::with(config).await;
+    let mut stream = server.events("?topics=quotes").await;
+    let snapshot = stream.snapshot().await;
+    let symbols: Vec<&str> = snapshot
+        .quotes
+        .iter()
+        .map(|q| q.quote.symbol.as_str())
+        .collect();
+    assert_eq!(symbols, ["MSFT", "ACME"]);
+    let (_, quotes) = server.get_json("/api/quotes").await;
+    let names: Vec<&str> = quotes
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|q| q["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["Microsoft", "ACME"]);
+}
