@@ -34,9 +34,9 @@ run: dist
 # The deployable binary, target/dist/livedash, with the site embedded (feature `embed`).
 # Order matters: the frontend first, its bundle copied to target/dist/pkg (cargo-leptos
 # empties target/site before every build, the server-only one too), then the server,
-# whose build script embeds that copy. Only changed files are copied, so an unchanged
-# bundle keeps its file times and cargo does not rebuild the server for nothing; type
-# declarations are not served, so not copied.
+# whose build script embeds the copy LIVEDASH_EMBED_PKG names (see build.rs). Only
+# changed files are copied, so an unchanged bundle keeps its file times and cargo does
+# not rebuild the server for nothing; type declarations are not served, so not copied.
 DIST_PKG := $(CURDIR)/target/dist/pkg
 dist: setup-build
 	cargo leptos build --release --frontend-only
@@ -46,7 +46,7 @@ dist: setup-build
 	  cmp -s "$$f" "$(DIST_PKG)/$$f" || cp "$$f" "$(DIST_PKG)/$$f"; done
 	@cd $(DIST_PKG) && find . -type f | while read -r f; do \
 	  [ -f "$(CURDIR)/target/site/pkg/$$f" ] || rm "$$f"; done
-	cargo leptos build --release --server-only --bin-features ssr --bin-features embed
+	LIVEDASH_EMBED_PKG=$(DIST_PKG) cargo leptos build --release --server-only --bin-features ssr --bin-features embed
 	cp target/release/livedash target/dist/livedash
 	@echo "target/dist/livedash: $$(stat -c %s target/dist/livedash) bytes, runs alone (--help for its flags)"
 
@@ -64,7 +64,7 @@ test: setup-build setup-test
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
 	# The deployable binary, then its lints: the embedded build needs the bundle (see dist).
 	@$(MAKE) --no-print-directory dist
-	cargo clippy --features embed -- -D warnings
+	LIVEDASH_EMBED_PKG=$(DIST_PKG) cargo clippy --features embed -- -D warnings
 	# Playwright, including dist.spec.ts, which runs target/dist/livedash from an empty directory.
 	@$(MAKE) --no-print-directory end2end
 

@@ -2,10 +2,12 @@
 //! embeds it in the binary (release builds; debug builds read the same files at request
 //! time).
 //!
-//! The bundle is read from `target/dist/pkg`, where `make dist` copies it from the frontend
-//! build it has just made: cargo-leptos empties `target/site` before every build, the
-//! server-only one included, so the bundle cannot be read from there. Cargo reruns this
-//! whenever a file of it changes, so the binary always carries the bundle built just before.
+//! The bundle is read from the directory in `LIVEDASH_EMBED_PKG`, which only `make dist`
+//! (and its lint run) sets, to the copy it makes of the frontend build it has just run:
+//! cargo-leptos empties `target/site` before every build, the server-only one too, and
+//! builds the frontend and the server in parallel, so neither can guarantee a fresh bundle
+//! on its own. Requiring the variable keeps a stray `--features embed` build from embedding
+//! an old one. Cargo reruns this whenever a file of the bundle changes.
 
 fn main() {
     // Without this, cargo would rerun the script on any change in the package.
@@ -24,12 +26,17 @@ mod embed {
     pub fn site() {
         println!("cargo::rerun-if-env-changed=LIVEDASH_EMBED_PKG");
         let manifest_dir = PathBuf::from(std::env::var("CARGO_MANIFEST_DIR").expect("cargo"));
-        let pkg = manifest_dir
-            .join(std::env::var("LIVEDASH_EMBED_PKG").unwrap_or_else(|_| "target/dist/pkg".into()));
+        let Ok(pkg) = std::env::var("LIVEDASH_EMBED_PKG") else {
+            panic!(
+                "the `embed` feature is built by `make dist`, which builds the bundle first; \
+                 to embed another bundle, set LIVEDASH_EMBED_PKG to its directory"
+            );
+        };
+        let pkg = manifest_dir.join(pkg);
         if let Some(missing) = BUNDLE.iter().map(|f| pkg.join(f)).find(|p| !p.is_file()) {
             panic!(
-                "{} is missing: the `embed` feature needs the bundle built first \
-                 (`make dist` builds both, in order)",
+                "{} is missing: LIVEDASH_EMBED_PKG must name a built bundle \
+                 (`make dist` builds one, then the server)",
                 missing.display()
             );
         }
