@@ -225,3 +225,13 @@ impl EventStream {
         }
     }
 }
+
+/// Lifts this process's soft limit on open files to at least `needed`, failing clearly if
+/// the hard limit does not allow it.
+pub fn raise_open_file_limit(needed: u64) {
+    let got = rlimit::increase_nofile_limit(needed).expect("read the open-file limit");
+    assert!(
+        got >= needed,
+        "this test needs {needed} open files; the hard limit allows {got}"
+    );
+}
