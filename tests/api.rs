@@ -5,6 +5,8 @@ mod api {
 }
 #[path = "api/cli.rs"]
 mod cli;
+#[path = "api/compression.rs"]
+mod compression;
 #[path = "api/errors.rs"]
 mod errors;
 #[path = "api/headers.rs"]

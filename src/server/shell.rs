@@ -3,6 +3,7 @@
 //! hydration script.
 
 use crate::app::App;
+use axum::http::{HeaderValue, header};
 use leptos::{
     config::{Env, LeptosOptions},
     nonce::use_nonce,
@@ -12,7 +13,7 @@ use leptos_axum::ResponseOptions;
 use leptos_meta::MetaTags;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
-    set_content_security_policy(&options);
+    set_page_headers(&options);
     // Where the bundle lives depends on the build (see `site/`). The id lets
     // `cargo leptos watch` swap the stylesheet in place when only CSS changed.
     let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
@@ -37,11 +38,12 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
     }
 }
 
-/// Scripts only from us (the inline hydration script by nonce, the wasm by
-/// `wasm-unsafe-eval`); connections only to us (plus the reload socket while developing);
-/// no framing, no plugins, forms only to us. Style attributes are allowed: progress bars
-/// are rendered with an inline width.
-fn set_content_security_policy(options: &LeptosOptions) {
+/// The page is live data: caches must ask again each time (`no-cache`). Its CSP: scripts
+/// only from us (the inline hydration script by nonce, the wasm by `wasm-unsafe-eval`);
+/// connections only to us (plus the reload socket while developing); no framing, no
+/// plugins, forms only to us. Style attributes are allowed: progress bars are rendered
+/// with an inline width.
+fn set_page_headers(options: &LeptosOptions) {
     let (Some(response), Some(nonce)) = (use_context::<ResponseOptions>(), use_nonce()) else {
         return;
     };
@@ -56,6 +58,7 @@ fn set_content_security_policy(options: &LeptosOptions) {
          form-action 'self'; object-src 'none'"
     );
     if let Ok(value) = policy.parse() {
-        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+        response.insert_header(header::CONTENT_SECURITY_POLICY, value);
     }
+    response.insert_header(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
 }
