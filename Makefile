@@ -22,7 +22,7 @@ SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
         wasm-target cargo-leptos wasm-bindgen-cli wasm-opt chromium end2end-deps
 
 help:
-	@echo "make run         install what is missing, build in release, serve on http://127.0.0.1:3000"
+	@echo "make run         install what is missing, build the release binary (make dist), serve on http://127.0.0.1:3000"
 	@echo "make test        install what is missing, run every test (Rust, clippy, Playwright)"
 	@echo "make dev         cargo leptos watch (rebuilds and reloads on change)"
 	@echo "make dist        build target/dist/livedash: one binary with the site inside"
