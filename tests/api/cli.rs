@@ -1,6 +1,12 @@
-//! The binary's configuration: invalid values fail at start and name the flag.
+//! The binary's configuration: invalid values fail at start and name the flag; logs are
+//! JSON on request.
 
-use std::process::Command;
+use std::{
+    io::{BufRead, BufReader},
+    process::{Command, Stdio},
+    sync::mpsc,
+    time::Duration,
+};
 
 fn run(args: &[&str], env: &[(&str, &str)]) -> (Option<i32>, String) {
     let mut command = Command::new(env!("CARGO_BIN_EXE_livedash"));
@@ -80,5 +86,38 @@ fn unreadable_tls_files_stop_the_server_naming_the_flag() {
     assert!(
         stderr.contains("--tls-cert /nonexistent/cert.pem"),
         "{stderr}"
+    );
+}
+
+#[test]
+fn json_logs_are_one_object_per_line() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_livedash"))
+        .args(["--log-format", "json", "--addr", "127.0.0.1:0"])
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (line_tx, line_rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if line_tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    // The first line is the one saying where it listens; a hang fails rather than waits.
+    let line = line_rx.recv_timeout(Duration::from_secs(20));
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let line = line.expect("a log line at start");
+    let log: serde_json::Value = serde_json::from_str(&line).expect("a JSON object");
+    assert_eq!(log["level"], "INFO", "{line}");
+    assert!(log["timestamp"].is_string(), "{line}");
+    let message = log["fields"]["message"].as_str().unwrap_or_default();
+    assert!(
+        message.starts_with("livedash listening on http://127.0.0.1:"),
+        "{line}"
     );
 }
