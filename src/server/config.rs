@@ -1,7 +1,8 @@
 //! Runtime configuration: every knob is a flag with an environment-variable twin.
 
+use axum_client_ip::ClientIpSource;
 use clap::Parser;
-use std::time::Duration;
+use std::{str::FromStr, time::Duration};
 
 /// livedash: a live dashboard over Server-Sent Events.
 ///
@@ -71,6 +72,14 @@ pub struct Config {
     /// Event streams one client IP may hold open (429 with `Retry-After` beyond).
     #[arg(long, env = "LIVEDASH_MAX_STREAMS_PER_IP", default_value_t = 64, value_parser = clap::value_parser!(u32).range(1..))]
     pub max_streams_per_ip: u32,
+
+    /// Where a client's address comes from, for the per-client limits: `ConnectInfo` (the
+    /// TCP peer: clients connect directly) or the header a reverse proxy sets:
+    /// `RightmostXForwardedFor`, `XRealIp`, `RightmostForwarded`... (any source of the
+    /// axum-client-ip crate). Use a header only if clients can reach the server through
+    /// that proxy alone, as they could forge it otherwise.
+    #[arg(long, env = "LIVEDASH_CLIENT_IP_SOURCE", default_value = "ConnectInfo", value_parser = ClientIpSource::from_str)]
+    pub client_ip_source: ClientIpSource,
 
     /// Notifications one client IP may publish per minute (429 with `Retry-After` beyond).
     #[arg(long, env = "LIVEDASH_PUBLISH_PER_MINUTE", default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]

@@ -1,19 +1,17 @@
 //! Limits that keep one client, or all of them together, from exhausting the server:
 //! concurrent event streams per client IP and in total, and the publish rate per IP.
 //!
-//! Client IPs are the TCP peers. Behind a reverse proxy every client has the proxy's
-//! address, so the per-IP limits then apply to the proxy as a whole (see the README).
+//! A client's IP is the TCP peer's, or behind a reverse proxy the one the proxy puts in a
+//! header (`--client-ip-source`); without that every client has the proxy's address, and
+//! the per-IP limits apply to the proxy as a whole (see the README).
 
 use super::{Config, error::ApiError};
-use axum::{
-    extract::{ConnectInfo, FromRequestParts},
-    http::request::Parts,
-};
+use axum::{extract::FromRequestParts, http::request::Parts};
+use axum_client_ip::Rejection;
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
 use std::{
     collections::HashMap,
-    convert::Infallible,
-    net::{IpAddr, Ipv4Addr, SocketAddr},
+    net::{IpAddr, Ipv4Addr},
     num::NonZeroU32,
     sync::{Arc, Mutex},
 };
@@ -108,18 +106,22 @@ impl Drop for StreamPermit {
     }
 }
 
-/// The client's IP address (the TCP peer); unspecified when the router runs without a
-/// socket (tests driving it directly).
+/// The client's IP address, from the configured source (see `--client-ip-source`).
 pub struct ClientIp(pub IpAddr);
 
 impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
-    type Rejection = Infallible;
+    type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        let peer = parts
-            .extensions
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|info| info.0.ip());
-        Ok(ClientIp(peer.unwrap_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED))))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        match axum_client_ip::ClientIp::from_request_parts(parts, state).await {
+            Ok(axum_client_ip::ClientIp(ip)) => Ok(ClientIp(ip)),
+            // The router driven without a socket (tests): one anonymous client.
+            Err(Rejection::NoConnectInfo) => Ok(ClientIp(IpAddr::V4(Ipv4Addr::UNSPECIFIED))),
+            // The configured header is missing or invalid: the request did not come
+            // through the proxy, or the proxy does not set it.
+            Err(e) => Err(ApiError::BadRequest(format!(
+                "cannot tell the client's address: {e}"
+            ))),
+        }
     }
 }

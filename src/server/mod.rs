@@ -78,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         })
         .nest("/api", api);
     site::serve(router, &state)
+        .layer(state.config.client_ip_source.clone().into_extension())
         .layer(headers::compression())
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

@@ -35,6 +35,7 @@ fn bad_flags_fail_at_start_naming_the_flag() {
         (&["--tls-cert", "cert.pem"], &[], "--tls-key"),
         (&[], &[("LIVEDASH_MAX_STREAMS", "-1")], "--max-streams"),
         (&["--symbols", "AAPL,,MSFT"], &[], "--symbols"),
+        (&["--client-ip-source", "Header"], &[], "--client-ip-source"),
         (&["--symbols", "AAPL,<b>"], &[], "--symbols"),
         (&[], &[("LIVEDASH_SYMBOLS", "AAPL,aapl")], "--symbols"),
     ];
@@ -63,6 +64,7 @@ fn help_documents_every_flag_with_its_environment_twin() {
         ("--max-streams-per-ip", "LIVEDASH_MAX_STREAMS_PER_IP"),
         ("--log-format", "LIVEDASH_LOG_FORMAT"),
         ("--symbols", "LIVEDASH_SYMBOLS"),
+        ("--client-ip-source", "LIVEDASH_CLIENT_IP_SOURCE"),
     ] {
         assert!(
             help.contains(flag) && help.contains(env),

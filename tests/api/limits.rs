@@ -106,3 +106,39 @@ async fn publishing_is_rate_limited_per_client() {
     assert!(retry_after.parse::<u64>().unwrap() >= 1);
     assert!(error.contains("slow down"), "{error}");
 }
+
+#[tokio::test]
+async fn behind_a_proxy_each_forwarded_client_has_its_own_limit() {
+    let server = TestServer::with(Config {
+        max_streams_per_ip: 1,
+        client_ip_source: "RightmostXForwardedFor".parse().unwrap(),
+        ..Config::default()
+    })
+    .await;
+    // All requests come from 127.0.0.1, as through a proxy; the proxy's header tells the
+    // clients apart, and only its rightmost entry (the one the proxy added) counts.
+    let from = |chain: &'static str| {
+        server
+            .client
+            .get(server.url("/api/events?topics=toasts"))
+            .header("x-forwarded-for", chain)
+            .send()
+    };
+    let first = from("203.0.113.1").await.unwrap();
+    let other = from("198.51.100.7, 203.0.113.2").await.unwrap();
+    assert_eq!(
+        (first.status().as_u16(), other.status().as_u16()),
+        (200, 200)
+    );
+    // A forged leftmost entry does not make the same client someone else.
+    let (status, _, error) = refusal(from("192.0.2.99, 203.0.113.1").await.unwrap()).await;
+    assert_eq!(status, 429, "{error}");
+
+    // A request that did not come through the proxy is refused, saying why.
+    let (status, _, error) = refusal(open(&server).await).await;
+    assert_eq!(status, 400);
+    assert!(
+        error.contains("cannot tell the client's address"),
+        "{error}"
+    );
+}
