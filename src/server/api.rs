@@ -52,6 +52,7 @@ pub struct StartQuery {
 /// until it ends (see `job_stream.rs`); otherwise it is the job as JSON.
 pub async fn start_job(
     State(app): State<AppState>,
+    ClientIp(ip): ClientIp,
     headers: HeaderMap,
     query: Result<Query<StartQuery>, QueryRejection>,
     JsonBody(spec): JsonBody<JobSpec>,
@@ -62,7 +63,8 @@ pub async fn start_job(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/event-stream"));
     if wants_stream {
-        return job_stream::respond(&app, spec, query.cancel_on_disconnect);
+        let permit = app.limits.open_stream(ip)?;
+        return job_stream::respond(&app, spec, query.cancel_on_disconnect, permit);
     }
     let job = app.start_job(spec)?;
     let location = format!("/api/jobs/{}", job.id);

@@ -5,7 +5,9 @@
 //! watching. With `?cancel_on_disconnect=true` the job is cancelled when the response is
 //! dropped before the job ended.
 
-use super::{AppState, delivery::Key, error::ApiError, hub::Published, jobs::Jobs};
+use super::{
+    AppState, delivery::Key, error::ApiError, hub::Published, jobs::Jobs, limits::StreamPermit,
+};
 use crate::protocol::{Event, JobId, JobSpec, sse};
 use axum::{
     body::Body,
@@ -18,10 +20,13 @@ use std::{convert::Infallible, sync::Arc};
 use tokio::sync::broadcast::{Receiver, error::RecvError};
 use tokio_util::sync::CancellationToken;
 
+/// `permit` is the stream's place under the stream limits, held until the response ends;
+/// taking it before the job starts means a refused client started nothing.
 pub fn respond(
     app: &AppState,
     spec: JobSpec,
     cancel_on_disconnect: bool,
+    permit: StreamPermit,
 ) -> Result<Response, ApiError> {
     // Listen before starting, so not even the `queued` event can be missed.
     let receiver = app.hub.receiver();
@@ -37,6 +42,7 @@ pub fn respond(
             armed: cancel_on_disconnect,
         },
         ended: false,
+        _permit: permit,
     };
     let body = stream::unfold(watch, |mut watch| async move {
         let frame = watch.next_frame().await?;
@@ -61,6 +67,7 @@ struct Watch {
     shutdown: CancellationToken,
     guard: CancelOnDrop,
     ended: bool,
+    _permit: StreamPermit,
 }
 
 impl Watch {

@@ -142,3 +142,28 @@ async fn behind_a_proxy_each_forwarded_client_has_its_own_limit() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_job_streamed_in_its_post_response_counts_as_a_stream() {
+    let server = TestServer::with(Config {
+        max_streams_per_ip: 1,
+        ..Config::default()
+    })
+    .await;
+    let held = open(&server).await;
+    assert_eq!(held.status().as_u16(), 200);
+    let response = server
+        .client
+        .post(server.url("/api/jobs"))
+        .header("content-type", "application/json")
+        .header("accept", "text/event-stream")
+        .body(r#"{"kind":"logs"}"#)
+        .send()
+        .await
+        .unwrap();
+    let (status, retry_after, _) = refusal(response).await;
+    assert_eq!((status, retry_after.as_str()), (429, "5"));
+    // Refused before the job started.
+    let (_, jobs) = server.get_json("/api/jobs").await;
+    assert_eq!(jobs.as_array().map(Vec::len), Some(0));
+}
