@@ -7,6 +7,8 @@ mod api {
 mod cli;
 #[path = "api/compression.rs"]
 mod compression;
+#[path = "api/connections.rs"]
+mod connections;
 #[path = "api/errors.rs"]
 mod errors;
 #[path = "api/headers.rs"]
@@ -21,6 +23,8 @@ mod limits;
 mod metrics;
 #[path = "api/notifications.rs"]
 mod notifications;
+#[path = "api/operator.rs"]
+mod operator;
 #[path = "api/post_stream.rs"]
 mod post_stream;
 #[path = "api/resume.rs"]

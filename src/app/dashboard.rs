@@ -2,8 +2,10 @@
 //! kept live by one event stream.
 
 use super::{
-    components::{ConnectionBadge, JobsPanel, NotificationFeed, NotifyForm, Ticker, ToastStack},
-    server_fns::get_snapshot,
+    components::{
+        AccessControl, ConnectionBadge, JobsPanel, NotificationFeed, NotifyForm, Ticker, ToastStack,
+    },
+    server_fns::get_page_state,
     store::Store,
 };
 use leptos::prelude::*;
@@ -12,14 +14,14 @@ use leptos::prelude::*;
 pub fn Dashboard() -> impl IntoView {
     // Resolved on the server during rendering; the browser reads the same value from the
     // page, so both render identical first markup.
-    let snapshot = Resource::new(|| (), |()| get_snapshot());
+    let page = Resource::new(|| (), |()| get_page_state());
     view! {
         <Suspense fallback=|| view! { <p class="loading">"Loading the dashboard…"</p> }>
             {move || Suspend::new(async move {
-                match snapshot.await {
-                    Ok((snapshot, id)) => {
-                        let store = Store::new(snapshot);
-                        crate::live::connect(store, id);
+                match page.await {
+                    Ok(page) => {
+                        let store = Store::new(page.snapshot, page.access);
+                        crate::live::connect(store, page.head);
                         view! { <Board store/> }.into_any()
                     }
                     Err(e) => view! {
@@ -42,7 +44,10 @@ fn Board(store: Store) -> impl IntoView {
                 </svg>
                 <span class="name">"livedash"</span>
             </div>
-            <ConnectionBadge status=store.connection/>
+            <div class="topbar-end">
+                <AccessControl access=store.access/>
+                <ConnectionBadge status=store.connection/>
+            </div>
         </header>
         <noscript>
             <p class="static-note">"You are seeing a snapshot. Turn on JavaScript for live updates."</p>
@@ -50,10 +55,10 @@ fn Board(store: Store) -> impl IntoView {
         <main class="grid">
             <Ticker quotes=store.quotes/>
             <div class="side">
-                <JobsPanel jobs=store.jobs/>
+                <JobsPanel jobs=store.jobs access=store.access/>
                 <section class="panel notifications" aria-labelledby="notifications-title">
                     <h2 id="notifications-title">"Notifications"</h2>
-                    <NotifyForm/>
+                    <NotifyForm access=store.access/>
                     <NotificationFeed feed=store.feed/>
                 </section>
             </div>

@@ -1,43 +1,59 @@
-//! Server functions: how the page itself reads the snapshot and uses its controls.
+//! Server functions: how the page itself reads its first state and uses its controls.
 //!
-//! They go through the same operations as the public API (`AppState`), so the checks are
-//! identical. Their forms also work without JavaScript: the browser posts the form and
-//! is redirected back to the page.
+//! Each body is one call into `server/page.rs`, which runs the same operations as the
+//! public API through the same authorization, so the checks are identical; a failure comes
+//! back with the API's status and `{"error": ...}` ([`ErrorBody`]). The forms also work
+//! without JavaScript: the browser posts the form and is redirected back to the page.
 
-use crate::protocol::{EventId, JobId, JobKind, Level, Snapshot};
-use leptos::prelude::*;
+use crate::protocol::{Access, ErrorBody, JobId, JobKind, Level, PageState};
+use leptos::{
+    prelude::*,
+    server_fn::{codec::JsonEncoding, error::FromServerFnError},
+};
 
-/// The state the page renders first, and the id of the newest event in it: the browser
-/// resumes the stream from that id, so nothing published in between is lost or doubled.
+/// Failures of the framework itself (the request never reached the server, its arguments
+/// did not decode) carry its message in the same shape as ours.
+impl FromServerFnError for ErrorBody {
+    type Encoder = JsonEncoding;
+
+    fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
+        ErrorBody {
+            error: value.to_string(),
+        }
+    }
+}
+
+/// The state the page renders first, the id of the newest event in it (the browser
+/// resumes the stream from that id, so nothing published in between is lost or doubled),
+/// and what the viewer may do.
 #[server(prefix = "/api/ui", endpoint = "snapshot")]
-pub async fn get_snapshot() -> Result<(Snapshot, EventId), ServerFnError> {
-    Ok(crate::server::AppState::from_context()?.hub.snapshot())
+pub async fn get_page_state() -> Result<PageState, ErrorBody> {
+    crate::server::page::page_state()
 }
 
 /// Starts a job of `kind` with its default parameters.
 #[server(prefix = "/api/ui", endpoint = "start_job")]
-pub async fn start_job(kind: JobKind) -> Result<(), ServerFnError> {
-    crate::server::AppState::from_context()?
-        .start_job(crate::protocol::JobSpec::default_for(kind))
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
-    Ok(())
+pub async fn start_job(kind: JobKind) -> Result<(), ErrorBody> {
+    crate::server::page::start_job(kind).await
 }
 
 #[server(prefix = "/api/ui", endpoint = "cancel_job")]
-pub async fn cancel_job(id: JobId) -> Result<(), ServerFnError> {
-    crate::server::AppState::from_context()?
-        .cancel_job(id)
-        .map_err(|e| ServerFnError::new(e.to_string()))
+pub async fn cancel_job(id: JobId) -> Result<(), ErrorBody> {
+    crate::server::page::cancel_job(id).await
 }
 
 #[server(prefix = "/api/ui", endpoint = "notify")]
-pub async fn send_notification(
-    level: Level,
-    title: String,
-    body: String,
-) -> Result<(), ServerFnError> {
-    crate::server::AppState::from_context()?
-        .notify(crate::protocol::NotificationRequest { level, title, body })
-        .map_err(|e| ServerFnError::new(e.to_string()))?;
-    Ok(())
+pub async fn send_notification(level: Level, title: String, body: String) -> Result<(), ErrorBody> {
+    crate::server::page::notify(level, title, body).await
+}
+
+/// Takes the operator token once and sets an HttpOnly session cookie.
+#[server(prefix = "/api/ui", endpoint = "sign_in")]
+pub async fn sign_in(token: String) -> Result<Access, ErrorBody> {
+    crate::server::page::sign_in(token).await
+}
+
+#[server(prefix = "/api/ui", endpoint = "sign_out")]
+pub async fn sign_out() -> Result<Access, ErrorBody> {
+    crate::server::page::sign_out().await
 }

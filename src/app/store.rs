@@ -5,7 +5,7 @@
 //! `state/`; components read single jobs through memos keyed by id.
 
 use crate::{
-    protocol::{Event, QuoteSeries, Snapshot, Toast},
+    protocol::{Access, Event, QuoteSeries, Snapshot, Toast},
     state,
 };
 use leptos::prelude::*;
@@ -59,16 +59,19 @@ pub struct Store {
     /// Notifications currently popped up as toasts, oldest first.
     pub toasts: RwSignal<Vec<Toast>>,
     pub connection: RwSignal<Connection>,
+    /// What this viewer may do: the controls that change state follow it.
+    pub access: RwSignal<Access>,
 }
 
 impl Store {
-    pub fn new(snapshot: Snapshot) -> Store {
+    pub fn new(snapshot: Snapshot, access: Access) -> Store {
         Store {
             quotes: RwSignal::new(cells(snapshot.quotes)),
             jobs: RwSignal::new(snapshot.jobs),
             feed: RwSignal::new(snapshot.toasts),
             toasts: RwSignal::new(Vec::new()),
             connection: RwSignal::new(Connection::Connecting),
+            access: RwSignal::new(access),
         }
     }
 

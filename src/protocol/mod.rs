@@ -8,6 +8,7 @@
 mod event;
 mod job;
 mod job_spec;
+mod page;
 mod quote;
 pub mod sse;
 mod toast;
@@ -16,6 +17,7 @@ mod topic;
 pub use event::{DecodeError, Event, EventId, EventKind, Snapshot};
 pub use job::{ItemError, Job, JobDetail, JobId, JobKind, JobState, PhaseProgress};
 pub use job_spec::{JobSpec, PhaseSpec};
+pub use page::{Access, ErrorBody, PageState};
 pub use quote::{Quote, QuoteSeries};
 pub use toast::{Level, NotificationRequest, Toast};
 pub use topic::{Topic, TopicSet};

@@ -1,6 +1,6 @@
 //! The JSON endpoints of the public API (the event stream is in `sse.rs`).
 
-use super::{AppState, error::ApiError, guard, job_stream, limits::ClientIp};
+use super::{AppState, auth::Operator, error::ApiError, job_stream, limits::ClientIp};
 use crate::protocol::{Job, JobId, JobSpec, NotificationRequest, Quote};
 use axum::{
     Json,
@@ -49,9 +49,11 @@ pub struct StartQuery {
 }
 
 /// Starts a job. With `Accept: text/event-stream` the response streams the job's events
-/// until it ends (see `job_stream.rs`); otherwise it is the job as JSON.
+/// until it ends (see `job_stream.rs`); otherwise it is the job as JSON. Authorization
+/// comes first, so an unauthorized caller learns nothing about validation.
 pub async fn start_job(
     State(app): State<AppState>,
+    operator: Operator,
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     query: Result<Query<StartQuery>, QueryRejection>,
@@ -64,9 +66,9 @@ pub async fn start_job(
         .is_some_and(|accept| accept.contains("text/event-stream"));
     if wants_stream {
         let permit = app.limits.open_stream(ip)?;
-        return job_stream::respond(&app, spec, query.cancel_on_disconnect, permit);
+        return job_stream::respond(&app, &operator, spec, query.cancel_on_disconnect, permit);
     }
-    let job = app.start_job(spec)?;
+    let job = app.start_job(&operator, spec)?;
     let location = format!("/api/jobs/{}", job.id);
     Ok((
         StatusCode::CREATED,
@@ -78,29 +80,26 @@ pub async fn start_job(
 
 pub async fn cancel_job(
     State(app): State<AppState>,
+    operator: Operator,
     id: Result<Path<JobId>, PathRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
     let Path(id) =
         id.map_err(|_| ApiError::BadRequest("job id must be a positive integer".into()))?;
-    app.cancel_job(id)?;
+    app.cancel_job(&operator, id)?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({ "id": id, "status": "cancelling" })),
     ))
 }
 
-/// Publishes a toast; needs the bearer token when one is configured. The token is checked
-/// before the body is read, so an unauthenticated caller learns nothing about validation.
+/// Publishes a toast. Authorization comes before the body is read, so an unauthorized
+/// caller learns nothing about validation.
 pub async fn notify(
     State(app): State<AppState>,
-    ClientIp(ip): ClientIp,
-    headers: HeaderMap,
-    request: Request,
+    operator: Operator,
+    JsonBody(request): JsonBody<NotificationRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    guard::authorize_publish(&app, &headers)?;
-    app.limits.publish(ip)?;
-    let JsonBody(request) = JsonBody::<NotificationRequest>::from_request(request, &app).await?;
-    let toast = app.notify(request)?;
+    let toast = app.notify(&operator, request)?;
     Ok((StatusCode::ACCEPTED, Json(toast)))
 }
 

@@ -35,7 +35,7 @@ pub struct Config {
     #[arg(long, env = "LIVEDASH_SYMBOLS", value_parser = parse_symbols)]
     pub symbols: Option<Symbols>,
 
-    /// Quote updates per second across all symbols.
+    /// Quote updates per second across all symbols: 0.01 to 10000.
     #[arg(long, env = "LIVEDASH_QUOTE_RATE", default_value_t = 12.0, value_parser = parse_rate)]
     pub quote_rate: f64,
 
@@ -55,10 +55,17 @@ pub struct Config {
     #[arg(long, env = "LIVEDASH_SHUTDOWN_GRACE_SECS", default_value_t = 5, value_parser = clap::value_parser!(u64).range(0..=300))]
     pub shutdown_grace_secs: u64,
 
-    /// Token external systems must send (`Authorization: Bearer <token>`) to publish
-    /// notifications. Unset, publishing is open: fine on a laptop, not on a network.
-    #[arg(long, env = "LIVEDASH_PUBLISH_TOKEN", hide_env_values = true)]
+    /// Token every state-changing operation needs (notifications, starting and cancelling
+    /// jobs): from scripts as `Authorization: Bearer <token>`, from the page by signing in
+    /// with it once. Unset, everyone may operate: fine on a laptop, not on a network.
+    #[arg(long, env = "LIVEDASH_PUBLISH_TOKEN", hide_env_values = true, value_parser = parse_token)]
     pub publish_token: Option<String>,
+
+    /// The origin browsers use to reach the dashboard (e.g. `https://dash.example.com`)
+    /// when a reverse proxy in front rewrites `Host`; the page's own requests are recognised
+    /// by it. Unset: the authority each request was sent to.
+    #[arg(long, env = "LIVEDASH_PUBLIC_ORIGIN", value_parser = parse_origin)]
+    pub public_origin: Option<String>,
 
     /// Other origins (e.g. `https://ops.example.com`) allowed to call the API and the
     /// stream from a browser; comma-separated. Unset: same-origin only.
@@ -84,6 +91,20 @@ pub struct Config {
     /// Notifications one client IP may publish per minute (429 with `Retry-After` beyond).
     #[arg(long, env = "LIVEDASH_PUBLISH_PER_MINUTE", default_value_t = 600, value_parser = clap::value_parser!(u32).range(1..))]
     pub publish_per_minute: u32,
+
+    /// Jobs one client IP may start per minute (429 with `Retry-After` beyond).
+    #[arg(long, env = "LIVEDASH_JOBS_PER_MINUTE", default_value_t = 60, value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub jobs_per_minute: u32,
+
+    /// Jobs that may wait for a free slot; a start beyond that is refused (503 with
+    /// `Retry-After`).
+    #[arg(long, env = "LIVEDASH_MAX_QUEUED_JOBS", default_value_t = 100, value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    pub max_queued_jobs: u32,
+
+    /// Seconds a connection may take to send a request's headers, and may stay idle
+    /// between requests, before it is closed.
+    #[arg(long, env = "LIVEDASH_HEADER_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
+    pub header_timeout_secs: u64,
 
     /// Jobs that may run at once; the rest wait in the `queued` state.
     #[arg(long, env = "LIVEDASH_MAX_RUNNING_JOBS", default_value_t = 4, value_parser = clap::value_parser!(u32).range(1..=1_000))]
@@ -153,11 +174,33 @@ fn parse_symbols(s: &str) -> Result<Symbols, String> {
 
 fn parse_rate(s: &str) -> Result<f64, String> {
     match s.parse::<f64>() {
-        Ok(r) if r.is_finite() && r > 0.0 && r <= 10_000.0 => Ok(r),
+        Ok(r) if (0.01..=10_000.0).contains(&r) => Ok(r),
         _ => Err(format!(
-            "`{s}` is not a rate between 0 (exclusive) and 10000 updates per second"
+            "`{s}` is not a rate between 0.01 and 10000 updates per second"
         )),
     }
+}
+
+fn parse_token(s: &str) -> Result<String, String> {
+    let token = s.trim();
+    if token.len() < 16 || token.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        return Err("the token must be at least 16 characters, without spaces".into());
+    }
+    Ok(token.to_owned())
+}
+
+/// `scheme://host[:port]`, http or https, nothing after; kept in lower case.
+fn parse_origin(s: &str) -> Result<String, String> {
+    let wrong = || format!("`{s}` is not an origin like `https://dash.example.com`");
+    let uri: axum::http::Uri = s.trim().parse().map_err(|_| wrong())?;
+    let (Some(scheme), Some(authority)) = (uri.scheme_str(), uri.authority()) else {
+        return Err(wrong());
+    };
+    let bare = matches!(uri.path(), "" | "/") && uri.query().is_none();
+    if !matches!(scheme, "http" | "https") || !bare || authority.as_str().contains('@') {
+        return Err(wrong());
+    }
+    Ok(format!("{scheme}://{authority}").to_ascii_lowercase())
 }
 
 impl Config {
@@ -177,9 +220,71 @@ impl Config {
     }
 }
 
+impl Config {
+    /// Parses `args` (the program name first) as the command line, ignoring the
+    /// environment: what tests and embedders get is what they wrote, whatever a developer's
+    /// shell exports.
+    pub fn from_args<I, T>(args: I) -> Result<Config, clap::Error>
+    where
+        I: IntoIterator<Item = T>,
+        T: Into<std::ffi::OsString> + Clone,
+    {
+        use clap::{CommandFactory, FromArgMatches};
+        let command = Config::command().mut_args(|arg| arg.env(None::<&str>));
+        Config::from_arg_matches(&command.try_get_matches_from(args)?)
+    }
+}
+
 impl Default for Config {
     /// The documented defaults, ignoring the process environment (for tests and embedding).
     fn default() -> Self {
-        Config::parse_from(["livedash"])
+        Config::from_args(["livedash"]).expect("the defaults are valid")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_ignore_the_environment() {
+        // SAFETY: no other test of this crate reads or writes these variables, and Rust's
+        // own environment functions are synchronised with each other.
+        unsafe {
+            std::env::set_var("LIVEDASH_MAX_STREAMS", "7");
+            std::env::set_var("LIVEDASH_PUBLISH_TOKEN", "from-the-developers-shell");
+        }
+        let config = Config::default();
+        let parsed = Config::from_args(["livedash", "--max-streams", "9"]).unwrap();
+        unsafe {
+            std::env::remove_var("LIVEDASH_MAX_STREAMS");
+            std::env::remove_var("LIVEDASH_PUBLISH_TOKEN");
+        }
+        assert_eq!(config.max_streams, 10_000);
+        assert_eq!(config.publish_token, None);
+        assert_eq!(parsed.max_streams, 9);
+    }
+
+    #[test]
+    fn origins_and_tokens_are_checked() {
+        assert_eq!(
+            parse_origin("HTTPS://Dash.Example.com:8443/").as_deref(),
+            Ok("https://dash.example.com:8443")
+        );
+        for bad in [
+            "dash.example.com",
+            "ftp://x",
+            "https://x/path",
+            "https://u@x",
+            "https://x?q",
+        ] {
+            assert!(parse_origin(bad).is_err(), "{bad}");
+        }
+        assert!(parse_token("short").is_err());
+        assert!(parse_token("sixteen chars ok").is_err(), "spaces");
+        assert!(parse_token("0123456789abcdef").is_ok());
+        for bad in ["0", "0.001", "1e-300", "NaN", "inf", "10001"] {
+            assert!(parse_rate(bad).is_err(), "{bad}");
+        }
     }
 }

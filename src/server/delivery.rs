@@ -91,12 +91,27 @@ pub struct Throttle {
 }
 
 impl Throttle {
-    pub fn per_second(rate: f64) -> Throttle {
-        Throttle {
+    /// The slowest rate a client may ask for: one batch every 100 s. Below it the interval
+    /// would overflow what a clock can add (`Instant + Duration`).
+    pub const MIN_RATE: f64 = 0.01;
+    /// The fastest: beyond it the throttle would hold nothing back.
+    pub const MAX_RATE: f64 = 1_000.0;
+
+    /// At most `rate` quote batches a second; a rate outside [`Self::MIN_RATE`] ..=
+    /// [`Self::MAX_RATE`] (or not a number) is refused, the message naming the parameter.
+    pub fn per_second(rate: f64) -> Result<Throttle, String> {
+        if !(Self::MIN_RATE..=Self::MAX_RATE).contains(&rate) {
+            return Err(format!(
+                "`max_quote_rate` must be between {} and {} batches a second, got {rate}",
+                Self::MIN_RATE,
+                Self::MAX_RATE
+            ));
+        }
+        Ok(Throttle {
             interval: Duration::from_secs_f64(1.0 / rate),
             next: Instant::now(),
             held: BTreeMap::new(),
-        }
+        })
     }
 
     /// When held quotes are due, if any are held.

@@ -66,7 +66,7 @@ fn the_last_progress_of_a_job_is_kept() {
 
 #[test]
 fn throttle_holds_quotes_until_due_and_releases_them_before_other_events() {
-    let mut throttle = Throttle::per_second(2.0);
+    let mut throttle = Throttle::per_second(2.0).unwrap();
     let start = Instant::now();
     assert_eq!(
         seqs(&throttle.pass(vec![quote(1, "A")], start)),
@@ -90,4 +90,32 @@ fn throttle_holds_quotes_until_due_and_releases_them_before_other_events() {
     throttle.pass(vec![quote(6, "B")], start);
     let due = throttle.pass(Vec::new(), start + Duration::from_millis(500));
     assert_eq!(seqs(&due), vec![6]);
+}
+
+proptest::proptest! {
+    /// Any rate a client can write in `?max_quote_rate=` is refused or yields a throttle
+    /// whose clock arithmetic holds (1e-300 and 1e-19 used to panic: the interval did not
+    /// fit a `Duration`, or overflowed the `Instant` it was added to).
+    #[test]
+    fn any_rate_is_refused_or_throttles_without_overflow(
+        rate in proptest::prop_oneof![
+            proptest::num::f64::ANY,
+            0.0..2_000.0f64,
+            proptest::sample::select(vec![1e-300, 1e-19, 0.009_999, 0.01, 1_000.0, 1_000.000_1]),
+        ]
+    ) {
+        match Throttle::per_second(rate) {
+            Ok(mut throttle) => {
+                proptest::prop_assert!((Throttle::MIN_RATE..=Throttle::MAX_RATE).contains(&rate));
+                let now = Instant::now();
+                throttle.pass(vec![quote(1, "A")], now);
+                throttle.pass(vec![quote(2, "A")], now);
+                proptest::prop_assert!(throttle.due_at().is_some_and(|due| due > now));
+            }
+            Err(message) => {
+                proptest::prop_assert!(!(Throttle::MIN_RATE..=Throttle::MAX_RATE).contains(&rate));
+                proptest::prop_assert!(message.contains("`max_quote_rate`"));
+            }
+        }
+    }
 }

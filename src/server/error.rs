@@ -1,25 +1,31 @@
-//! The one error type of the HTTP API: every failure becomes a status and `{"error": "..."}`.
+//! The one error type of the HTTP API: every failure becomes a status and `{"error": "..."}`
+//! (the shared [`ErrorBody`]), from the API, the page's server functions and the fallbacks.
 
+use crate::protocol::ErrorBody;
 use axum::{
     Json,
-    http::{StatusCode, header},
+    extract::Request,
+    http::{HeaderName, HeaderValue, StatusCode, header},
+    middleware::Next,
     response::{IntoResponse, Response},
 };
-use serde_json::json;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     /// The request was malformed or out of range; the message says how.
     #[error("{0}")]
     BadRequest(String),
-    /// Missing or wrong credentials for the publish API.
+    /// Missing or wrong credentials for a state-changing operation.
     #[error("{0}")]
     Unauthorized(String),
-    /// A cross-site request to the page's own controls.
+    /// A browser request on behalf of another site's page.
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
     NotFound(String),
+    /// The path exists, the method does not.
+    #[error("{0}")]
+    MethodNotAllowed(String),
     /// The request was valid but the resource's state does not allow it.
     #[error("{0}")]
     Conflict(String),
@@ -41,31 +47,35 @@ impl ApiError {
             ApiError::Unauthorized(_) => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Rejected(status, _) => *status,
         }
     }
+
+    /// The header that goes with the status: the scheme to authenticate with, or when to
+    /// try again.
+    pub fn header(&self) -> Option<(HeaderName, HeaderValue)> {
+        match self {
+            ApiError::Unauthorized(_) => {
+                Some((header::WWW_AUTHENTICATE, HeaderValue::from_static("Bearer")))
+            }
+            ApiError::TooManyRequests { retry_after, .. }
+            | ApiError::Unavailable { retry_after, .. } => {
+                Some((header::RETRY_AFTER, HeaderValue::from(*retry_after)))
+            }
+            _ => None,
+        }
+    }
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let mut response =
-            (self.status(), Json(json!({ "error": self.to_string() }))).into_response();
-        let headers = response.headers_mut();
-        match self {
-            ApiError::Unauthorized(_) => {
-                headers.insert(
-                    header::WWW_AUTHENTICATE,
-                    header::HeaderValue::from_static("Bearer"),
-                );
-            }
-            ApiError::TooManyRequests { retry_after, .. }
-            | ApiError::Unavailable { retry_after, .. } => {
-                headers.insert(header::RETRY_AFTER, header::HeaderValue::from(retry_after));
-            }
-            _ => {}
+        let mut response = (self.status(), Json(ErrorBody::from(&self))).into_response();
+        if let Some((name, value)) = self.header() {
+            response.headers_mut().insert(name, value);
         }
         response
     }
@@ -75,4 +85,35 @@ impl From<axum::extract::rejection::BytesRejection> for ApiError {
     fn from(rejection: axum::extract::rejection::BytesRejection) -> Self {
         ApiError::Rejected(rejection.status(), rejection.body_text())
     }
+}
+
+impl From<&ApiError> for ErrorBody {
+    fn from(error: &ApiError) -> Self {
+        ErrorBody {
+            error: error.to_string(),
+        }
+    }
+}
+
+/// Every router's answer to a known path with a method it does not serve.
+pub async fn method_not_allowed(request: Request) -> ApiError {
+    ApiError::MethodNotAllowed(format!(
+        "{} is not allowed on {}",
+        request.method(),
+        request.uri().path()
+    ))
+}
+
+/// Middleware: a server function that failed before our code ran (its arguments did not
+/// decode, a field was missing) answers with the framework's 500; that is the client's
+/// mistake, so it becomes a 400. Our own failures set their status themselves
+/// (`page.rs`), and the body is already an [`ErrorBody`].
+pub async fn server_fn_status(request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if response.status() == StatusCode::INTERNAL_SERVER_ERROR
+        && response.headers().contains_key("serverfnerror")
+    {
+        *response.status_mut() = StatusCode::BAD_REQUEST;
+    }
+    response
 }

@@ -17,8 +17,9 @@ use tower_http::{
     cors::{AllowOrigin, CorsLayer},
 };
 
-/// `nosniff`, no referrer leaks, no framing (the page's CSP says so too; this covers the
-/// rest and older browsers).
+/// `nosniff`, no referrer leaks to other sites (our own forms need it: without JavaScript a
+/// form post is redirected back to its `Referer`), no framing (the page's CSP says so too;
+/// this covers the rest and older browsers).
 pub async fn security(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
@@ -28,7 +29,7 @@ pub async fn security(request: Request, next: Next) -> Response {
     );
     headers.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     headers.insert(header::X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     response

@@ -6,7 +6,8 @@
 //! dropped before the job ended.
 
 use super::{
-    AppState, delivery::Key, error::ApiError, hub::Published, jobs::Jobs, limits::StreamPermit,
+    AppState, auth::Operator, delivery::Key, error::ApiError, hub::Published, jobs::Jobs,
+    limits::StreamPermit,
 };
 use crate::protocol::{Event, JobId, JobSpec, sse};
 use axum::{
@@ -24,13 +25,14 @@ use tokio_util::sync::CancellationToken;
 /// taking it before the job starts means a refused client started nothing.
 pub fn respond(
     app: &AppState,
+    operator: &Operator,
     spec: JobSpec,
     cancel_on_disconnect: bool,
     permit: StreamPermit,
 ) -> Result<Response, ApiError> {
     // Listen before starting, so not even the `queued` event can be missed.
     let receiver = app.hub.receiver();
-    let job = app.start_job(spec)?;
+    let job = app.start_job(operator, spec)?;
     let watch = Watch {
         app: app.clone(),
         receiver,

@@ -1,5 +1,10 @@
 //! Limits that keep one client, or all of them together, from exhausting the server:
-//! concurrent event streams per client IP and in total, and the publish rate per IP.
+//! concurrent event streams per client IP and in total. (The rates of state-changing
+//! operations are in `rates.rs`.)
+//!
+//! Every stream holds a file descriptor for as long as it lives, so the total sits well
+//! below the process's open-file limit: whatever `--max-streams` says, at most the limit
+//! less a reserve (a quarter, at least 256) for the page, the API and new connections.
 //!
 //! A client's IP is the TCP peer's, or behind a reverse proxy the one the proxy puts in a
 //! header (`--client-ip-source`); without that every client has the proxy's address, and
@@ -8,11 +13,9 @@
 use super::{Config, error::ApiError};
 use axum::{extract::FromRequestParts, http::request::Parts};
 use axum_client_ip::Rejection;
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
 use std::{
     collections::HashMap,
     net::{IpAddr, Ipv4Addr},
-    num::NonZeroU32,
     sync::{Arc, Mutex},
 };
 
@@ -24,7 +27,6 @@ pub struct Limits {
     max_streams_per_ip: u32,
     /// Open streams per client IP; the total is the sum.
     streams: Mutex<(usize, HashMap<IpAddr, u32>)>,
-    publish: DefaultKeyedRateLimiter<IpAddr>,
 }
 
 /// Holds a stream's place in the limits; dropping it (the stream ended) frees it.
@@ -35,13 +37,27 @@ pub struct StreamPermit {
 
 impl Limits {
     pub fn new(config: &Config) -> Arc<Limits> {
-        let per_minute = NonZeroU32::new(config.publish_per_minute).unwrap_or(NonZeroU32::MIN);
+        let configured = config.max_streams as usize;
+        let max_streams = match rlimit::getrlimit(rlimit::Resource::NOFILE) {
+            Ok((soft, _)) => streams_within(configured, soft),
+            Err(_) => configured,
+        };
+        if max_streams < configured {
+            tracing::warn!(
+                "--max-streams {configured} is more than the open-file limit leaves room for; \
+                 allowing {max_streams} (raise `ulimit -n` to allow more)"
+            );
+        }
         Arc::new(Limits {
-            max_streams: config.max_streams as usize,
+            max_streams,
             max_streams_per_ip: config.max_streams_per_ip,
             streams: Mutex::new((0, HashMap::new())),
-            publish: RateLimiter::keyed(Quota::per_minute(per_minute)),
         })
+    }
+
+    /// Event streams allowed open at once, after the open-file limit.
+    pub fn max_streams(&self) -> usize {
+        self.max_streams
     }
 
     /// A place for one more event stream from `ip`: 429 when that client has too many
@@ -75,17 +91,6 @@ impl Limits {
             ip,
         })
     }
-
-    /// One publish from `ip`, within its rate (429 with `Retry-After` beyond it).
-    pub fn publish(&self, ip: IpAddr) -> Result<(), ApiError> {
-        self.publish.check_key(&ip).map_err(|not_until| {
-            let wait = not_until.wait_time_from(self.publish.clock().now());
-            ApiError::TooManyRequests {
-                message: "too many notifications from this client; slow down".into(),
-                retry_after: wait.as_secs() + 1,
-            }
-        })
-    }
 }
 
 impl Drop for StreamPermit {
@@ -106,6 +111,14 @@ impl Drop for StreamPermit {
     }
 }
 
+/// Streams allowed under `open_files` file descriptors: `configured`, but no more than the
+/// limit less a reserve of a quarter of it (at least 256) for everything else.
+fn streams_within(configured: usize, open_files: u64) -> usize {
+    let open_files = usize::try_from(open_files).unwrap_or(usize::MAX);
+    let reserve = (open_files / 4).max(256);
+    configured.min(open_files.saturating_sub(reserve)).max(1)
+}
+
 /// The client's IP address, from the configured source (see `--client-ip-source`).
 pub struct ClientIp(pub IpAddr);
 
@@ -123,5 +136,20 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
                 "cannot tell the client's address: {e}"
             ))),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::streams_within;
+
+    #[test]
+    fn streams_stay_well_below_the_open_file_limit() {
+        assert_eq!(streams_within(10_000, 1_048_576), 10_000);
+        assert_eq!(streams_within(10_000, 20_000), 10_000);
+        assert_eq!(streams_within(10_000, 4_096), 3_072);
+        assert_eq!(streams_within(10_000, 1_024), 768);
+        assert_eq!(streams_within(10_000, 100), 1);
+        assert_eq!(streams_within(10_000, u64::MAX), 10_000);
     }
 }

@@ -4,10 +4,11 @@
 //! on a listener until a shutdown future resolves, then ends every event stream.
 
 mod api;
+mod auth;
 mod config;
+mod connection;
 mod delivery;
 mod error;
-mod guard;
 mod headers;
 mod health;
 mod hub;
@@ -16,7 +17,11 @@ mod jobs;
 mod limits;
 mod market;
 mod metrics;
+/// What the page's server functions do on the server (`app/server_fns.rs` calls it).
+pub(crate) mod page;
+mod rates;
 mod serve;
+mod session;
 mod shell;
 mod sse;
 mod state;
@@ -30,13 +35,14 @@ mod site;
 #[path = "site/disk.rs"]
 mod site;
 
+pub use auth::Operator;
 pub use config::{Config, LogFormat, Symbols};
 pub use error::ApiError;
 pub use hub::{Hub, ReplayWindow, Stats};
 pub use state::AppState;
 pub use tls::load as load_tls;
 
-use axum_server::tls_rustls::RustlsConfig;
+use tokio_rustls::TlsAcceptor;
 
 use crate::app::App;
 use axum::{
@@ -65,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .route("/jobs/{id}/cancel", post(api::cancel_job))
         .route("/notifications", post(api::notify))
         .fallback(api::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(headers::cors(&state.config));
     let routes = generate_route_list(App);
@@ -76,14 +83,12 @@ pub fn router(state: AppState) -> Router {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
-        .nest("/api", api);
+        .nest("/api", api)
+        .method_not_allowed_fallback(error::method_not_allowed);
     site::serve(router, &state)
         .layer(state.config.client_ip_source.clone().into_extension())
         .layer(headers::compression())
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            guard::same_origin,
-        ))
+        .layer(axum::middleware::from_fn(error::server_fn_status))
         .layer(axum::middleware::from_fn(headers::security))
         .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
@@ -103,7 +108,7 @@ pub async fn run_tls(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
-    tls: RustlsConfig,
+    tls: TlsAcceptor,
 ) -> std::io::Result<()> {
     serve::serve(listener, state, shutdown, Some(tls)).await
 }

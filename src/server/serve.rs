@@ -1,71 +1,167 @@
-//! Serving, over plain HTTP (axum) or HTTPS with HTTP/2 (axum-server with rustls), with
-//! the same shutdown for both: on the signal every event stream is told to reconnect and
-//! ends, running jobs are cancelled (ending `cancelled`), the market stops, and in-flight
-//! requests get `--shutdown-grace-secs` to finish before we return regardless.
+//! Serving, over plain HTTP or HTTPS (HTTP/2 and HTTP/1.1 by ALPN), with one accept loop
+//! and one shutdown for both.
+//!
+//! The loop keeps accepting when file descriptors run short: it closes the connection that
+//! has waited longest without sending a request (see `connection.rs`) and tries again,
+//! rather than sleeping while `/healthz` and real clients queue unanswered.
+//!
+//! On the shutdown signal every event stream is told to reconnect and ends, connections
+//! that never sent a request are closed, running jobs are cancelled (ending `cancelled`),
+//! the market stops, and in-flight requests get `--shutdown-grace-secs` to finish before
+//! we return regardless.
 
-use super::{AppState, market, metrics, router};
-use axum_server::tls_rustls::RustlsConfig;
-use std::{future::Future, net::SocketAddr, time::Duration};
+use super::{AppState, connection::Connections, market, metrics, rates, router};
+use std::{
+    future::Future,
+    io,
+    time::{Duration, Instant},
+};
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
+use tokio_util::{sync::CancellationToken, task::TaskTracker};
+
+/// After an accept error that freeing a connection cannot fix, wait this long.
+const ACCEPT_BACKOFF: Duration = Duration::from_millis(10);
+/// At most one log line about accept errors this often.
+const ACCEPT_LOG_EVERY: Duration = Duration::from_secs(5);
 
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
-    tls: Option<RustlsConfig>,
-) -> std::io::Result<()> {
+    tls: Option<TlsAcceptor>,
+) -> io::Result<()> {
     metrics::handle();
+    let token = state.shutdown.clone();
     if let Some(market) = state.take_market() {
         tokio::spawn(market::run(
             market,
             state.hub.clone(),
             state.config.quote_rate,
-            state.shutdown.clone(),
+            token.clone(),
         ));
     }
-    let token = state.shutdown.clone();
-    let grace = Duration::from_secs(state.config.shutdown_grace_secs);
-    let jobs = state.jobs.clone();
-    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    let signalled = {
+    tokio::spawn(prune_rates(state.clone()));
+    tokio::spawn({
         let token = token.clone();
         async move {
             shutdown.await;
             token.cancel();
         }
-    };
-    let served = async {
-        let served = match tls {
-            None => {
-                axum::serve(listener, app)
-                    .with_graceful_shutdown(signalled)
-                    .await
-            }
-            Some(tls) => {
-                let handle = axum_server::Handle::new();
-                let stopper = handle.clone();
-                tokio::spawn(async move {
-                    signalled.await;
-                    stopper.graceful_shutdown(Some(grace));
-                });
-                axum_server::from_tcp_rustls(listener.into_std()?, tls)?
-                    .handle(handle)
-                    .serve(app)
-                    .await
-            }
-        };
+    });
+    let grace = Duration::from_secs(state.config.shutdown_grace_secs);
+    let header_timeout = Duration::from_secs(state.config.header_timeout_secs);
+    let jobs = state.jobs.clone();
+    let connections = Connections::new(router(state), tls, header_timeout, token.clone());
+    let tracker = TaskTracker::new();
+    accept_until_shutdown(&listener, &connections, &tracker, &token).await;
+    drop(listener);
+    let drained = async {
+        tracker.close();
+        tracker.wait().await;
         jobs.stopped().await;
-        served
     };
-    let deadline = async {
-        token.cancelled().await;
-        tokio::time::sleep(grace).await;
-    };
-    tokio::select! {
-        served = served => served,
-        () = deadline => {
-            tracing::warn!("requests still open {}s after the shutdown signal; exiting anyway", grace.as_secs());
-            Ok(())
+    if tokio::time::timeout(grace, drained).await.is_err() {
+        tracing::warn!(
+            "requests still open {}s after the shutdown signal; exiting anyway",
+            grace.as_secs()
+        );
+    }
+    Ok(())
+}
+
+async fn accept_until_shutdown(
+    listener: &TcpListener,
+    connections: &Connections,
+    tracker: &TaskTracker,
+    token: &CancellationToken,
+) {
+    let mut errors = AcceptErrors::default();
+    loop {
+        let accepted = tokio::select! {
+            biased;
+            () = token.cancelled() => return,
+            accepted = listener.accept() => accepted,
+        };
+        match accepted {
+            Ok((tcp, peer)) => {
+                tracker.spawn(connections.serve(tcp, peer));
+            }
+            // The client gave up before we accepted: nothing to do.
+            Err(e) if is_connection_error(&e) => {}
+            Err(e) if is_out_of_descriptors(&e) => {
+                errors.note(&e, connections.waiting.len());
+                let closed = connections.waiting.closed();
+                if connections.waiting.evict_oldest() {
+                    // Its descriptor is free once its task has dropped the socket.
+                    let _ = tokio::time::timeout(Duration::from_millis(100), closed).await;
+                } else {
+                    tokio::time::sleep(ACCEPT_BACKOFF).await;
+                }
+            }
+            Err(e) => {
+                errors.note(&e, connections.waiting.len());
+                tokio::time::sleep(ACCEPT_BACKOFF).await;
+            }
+        }
+    }
+}
+
+/// Logs accept errors at most every [`ACCEPT_LOG_EVERY`], with how many there were.
+#[derive(Default)]
+struct AcceptErrors {
+    last_logged: Option<Instant>,
+    since: u64,
+}
+
+impl AcceptErrors {
+    fn note(&mut self, error: &io::Error, waiting: usize) {
+        self.since += 1;
+        if self
+            .last_logged
+            .is_none_or(|at| at.elapsed() >= ACCEPT_LOG_EVERY)
+        {
+            tracing::warn!(
+                "accept error: {error} ({} since the last report; {waiting} connections \
+                 without a request yet, the oldest is closed to make room)",
+                self.since
+            );
+            self.last_logged = Some(Instant::now());
+            self.since = 0;
+        }
+    }
+}
+
+/// Errors about one incoming connection, not about the listener.
+fn is_connection_error(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// The process or the system has no file descriptor (or memory for a socket) to spare.
+fn is_out_of_descriptors(e: &io::Error) -> bool {
+    const EMFILE: i32 = 24;
+    const ENFILE: i32 = 23;
+    const ENOBUFS: i32 = 105;
+    const ENOMEM: i32 = 12;
+    matches!(e.raw_os_error(), Some(EMFILE | ENFILE | ENOBUFS | ENOMEM))
+}
+
+/// Forgets idle clients' rate-limit state every minute, until shutdown.
+async fn prune_rates(state: AppState) {
+    let mut every = tokio::time::interval(rates::PRUNE_EVERY);
+    every.tick().await;
+    loop {
+        tokio::select! {
+            () = state.shutdown.cancelled() => return,
+            _ = every.tick() => {
+                let kept = state.rates.prune();
+                tracing::debug!(kept, "pruned idle clients from the rate limiters");
+            }
         }
     }
 }

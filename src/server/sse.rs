@@ -57,17 +57,11 @@ pub async fn events(
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let topics = TopicSet::parse_list(query.topics.as_deref().unwrap_or(""))
         .map_err(ApiError::BadRequest)?;
-    let throttle = match query.max_quote_rate {
-        None => None,
-        Some(rate) if rate.is_finite() && rate > 0.0 && rate <= 1_000.0 => {
-            Some(Throttle::per_second(rate))
-        }
-        Some(rate) => {
-            return Err(ApiError::BadRequest(format!(
-                "`max_quote_rate` must be above 0 and at most 1000, got {rate}"
-            )));
-        }
-    };
+    let throttle = query
+        .max_quote_rate
+        .map(Throttle::per_second)
+        .transpose()
+        .map_err(ApiError::BadRequest)?;
     // The header (sent by a reconnecting EventSource) wins over the query parameter. An
     // id that does not parse is treated like one from another server: a snapshot.
     let last = headers

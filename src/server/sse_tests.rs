@@ -91,7 +91,7 @@ async fn a_rate_limited_client_gets_quote_batches_no_faster_than_asked() {
         &app,
         TopicSet::all(),
         None,
-        Some(Throttle::per_second(4.0)),
+        Some(Throttle::per_second(4.0).unwrap()),
         None,
     );
     read_once(&mut conn).await;

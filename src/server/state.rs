@@ -1,14 +1,19 @@
-//! Application state shared by every handler, and the operations both the public API and
-//! the page's own controls (server functions) go through, so they validate alike.
+//! Application state shared by every handler, and the state-changing operations. The
+//! public API, the page's controls (server functions) and the CLI all go through these:
+//! each takes an [`Operator`] (proof of authorization, see `auth.rs`), charges the caller's
+//! rate (`rates.rs`) and validates alike.
 
 use super::{
     Config,
+    auth::Operator,
     error::ApiError,
     hub::Hub,
-    jobs::{CancelError, Jobs},
+    jobs::{CancelError, Jobs, QueueFull},
     limits::Limits,
     market::Market,
-    now_ms, site,
+    now_ms,
+    rates::{Action, Rates},
+    site,
 };
 use crate::protocol::{Event, Job, JobId, JobSpec, NotificationRequest, Snapshot, Toast};
 use axum::extract::FromRef;
@@ -19,6 +24,9 @@ use std::sync::{
 };
 use tokio_util::sync::CancellationToken;
 
+/// Seconds a start refused for a full queue is asked to wait.
+const JOB_QUEUE_RETRY_AFTER: u64 = 10;
+
 #[derive(Clone)]
 pub struct AppState {
     pub leptos_options: LeptosOptions,
@@ -28,6 +36,8 @@ pub struct AppState {
     /// Fired on shutdown: event streams end, the market stops, jobs are cancelled.
     pub shutdown: CancellationToken,
     pub limits: Arc<Limits>,
+    /// Per-client rates of state-changing operations.
+    pub rates: Arc<Rates>,
     next_toast_id: Arc<AtomicU64>,
     /// The market until [`AppState::take_market`] hands it to its task.
     market: Arc<Mutex<Option<Market>>>,
@@ -56,12 +66,14 @@ impl AppState {
         let jobs = Jobs::new(
             hub.clone(),
             config.max_running_jobs as usize,
+            config.max_queued_jobs as usize,
             seed,
             shutdown.clone(),
         );
         AppState {
             leptos_options: site::leptos_options(leptos_options),
             limits: Limits::new(&config),
+            rates: Arc::new(Rates::new(&config)),
             config: Arc::new(config),
             hub,
             jobs,
@@ -71,24 +83,34 @@ impl AppState {
         }
     }
 
-    /// The state inside a server function (leptos_axum provides the router state there).
-    pub fn from_context() -> Result<AppState, leptos::prelude::ServerFnError> {
-        leptos::prelude::use_context::<AppState>().ok_or_else(|| {
-            leptos::prelude::ServerFnError::new("application state is not available here")
-        })
-    }
-
     /// The market, once: whoever runs the feed takes it.
     pub fn take_market(&self) -> Option<Market> {
         self.market.lock().unwrap_or_else(|p| p.into_inner()).take()
     }
 
-    pub fn start_job(&self, spec: JobSpec) -> Result<Job, ApiError> {
-        spec.validate().map_err(ApiError::BadRequest)?;
-        Ok(self.jobs.start(spec))
+    /// Charges `operator` for one `action` (in-process callers are not limited).
+    fn charge(&self, operator: &Operator, action: Action) -> Result<(), ApiError> {
+        match operator.ip() {
+            Some(ip) => self.rates.charge(ip, action),
+            None => Ok(()),
+        }
     }
 
-    pub fn cancel_job(&self, id: JobId) -> Result<(), ApiError> {
+    pub fn start_job(&self, operator: &Operator, spec: JobSpec) -> Result<Job, ApiError> {
+        self.charge(operator, Action::StartJob)?;
+        spec.validate().map_err(ApiError::BadRequest)?;
+        self.jobs
+            .start(spec)
+            .map_err(|QueueFull { queued }| ApiError::Unavailable {
+                message: format!(
+                    "the job queue is full ({queued} jobs wait to run); try again later"
+                ),
+                retry_after: JOB_QUEUE_RETRY_AFTER,
+            })
+    }
+
+    pub fn cancel_job(&self, operator: &Operator, id: JobId) -> Result<(), ApiError> {
+        self.charge(operator, Action::CancelJob)?;
         self.jobs.cancel(id).map_err(|e| match e {
             CancelError::NotFound => ApiError::NotFound(format!("no job with id {id}")),
             CancelError::AlreadyFinished(state) => {
@@ -98,7 +120,12 @@ impl AppState {
     }
 
     /// Publishes a notification to every connected dashboard.
-    pub fn notify(&self, request: NotificationRequest) -> Result<Toast, ApiError> {
+    pub fn notify(
+        &self,
+        operator: &Operator,
+        request: NotificationRequest,
+    ) -> Result<Toast, ApiError> {
+        self.charge(operator, Action::Notify)?;
         request.validate().map_err(ApiError::BadRequest)?;
         let toast = Toast {
             id: self.next_toast_id.fetch_add(1, Ordering::Relaxed),

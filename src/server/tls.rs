@@ -4,15 +4,15 @@
 //! The crypto provider is rustls' `ring`, chosen explicitly: it builds with only a C
 //! compiler, where the default (aws-lc) also wants cmake.
 
-use axum_server::tls_rustls::RustlsConfig;
 use rustls::{
     ServerConfig,
     pki_types::{CertificateDer, PrivateKeyDer, pem::PemObject},
 };
 use std::{path::Path, sync::Arc};
+use tokio_rustls::TlsAcceptor;
 
 /// Reads the PEM files; the error names the flag whose file is wrong.
-pub fn load(cert: &Path, key: &Path) -> Result<RustlsConfig, String> {
+pub fn load(cert: &Path, key: &Path) -> Result<TlsAcceptor, String> {
     let chain: Vec<CertificateDer<'static>> = CertificateDer::pem_file_iter(cert)
         .and_then(|certs| certs.collect())
         .map_err(|e| format!("--tls-cert {}: {e}", cert.display()))?;
@@ -30,5 +30,5 @@ pub fn load(cert: &Path, key: &Path) -> Result<RustlsConfig, String> {
         .and_then(|builder| builder.with_no_client_auth().with_single_cert(chain, key))
         .map_err(|e| format!("--tls-cert/--tls-key: {e}"))?;
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(RustlsConfig::from_config(Arc::new(config)))
+    Ok(TlsAcceptor::from(Arc::new(config)))
 }

@@ -38,6 +38,19 @@ fn bad_flags_fail_at_start_naming_the_flag() {
         (&["--client-ip-source", "Header"], &[], "--client-ip-source"),
         (&["--symbols", "AAPL,<b>"], &[], "--symbols"),
         (&[], &[("LIVEDASH_SYMBOLS", "AAPL,aapl")], "--symbols"),
+        (&["--quote-rate", "1e-300"], &[], "--quote-rate"),
+        (&["--publish-token", "short"], &[], "--publish-token"),
+        (
+            &["--public-origin", "dash.example.com"],
+            &[],
+            "--public-origin",
+        ),
+        (
+            &["--header-timeout-secs", "0"],
+            &[],
+            "--header-timeout-secs",
+        ),
+        (&["--max-queued-jobs", "100001"], &[], "--max-queued-jobs"),
     ];
     for (args, env, flag) in cases {
         let (code, stderr) = run(args, env);
@@ -65,6 +78,10 @@ fn help_documents_every_flag_with_its_environment_twin() {
         ("--log-format", "LIVEDASH_LOG_FORMAT"),
         ("--symbols", "LIVEDASH_SYMBOLS"),
         ("--client-ip-source", "LIVEDASH_CLIENT_IP_SOURCE"),
+        ("--public-origin", "LIVEDASH_PUBLIC_ORIGIN"),
+        ("--max-queued-jobs", "LIVEDASH_MAX_QUEUED_JOBS"),
+        ("--jobs-per-minute", "LIVEDASH_JOBS_PER_MINUTE"),
+        ("--header-timeout-secs", "LIVEDASH_HEADER_TIMEOUT_SECS"),
     ] {
         assert!(
             help.contains(flag) && help.contains(env),

@@ -108,8 +108,15 @@ async fn oversized_bodies_are_refused() {
 }
 
 #[tokio::test]
-async fn the_page_is_server_rendered_with_prices() {
+async fn the_page_is_server_rendered_with_prices_and_jobs() {
     let server = TestServer::start().await;
+    let (status, job) = server
+        .post(
+            "/api/jobs",
+            r#"{"kind":"percent","steps":10000,"step_ms":60000}"#,
+        )
+        .await;
+    assert_eq!(status, 201);
     let html = server
         .client
         .get(server.url("/"))
@@ -123,5 +130,83 @@ async fn the_page_is_server_rendered_with_prices() {
         html.contains("data-symbol=\"AAPL\""),
         "no ticker rows in the server-rendered page"
     );
-    assert!(html.contains("role=\"progressbar\"") || html.contains("No jobs yet"));
+    let card = format!(r#"data-job-id="{}""#, job["id"]);
+    assert!(html.contains(&card), "the started job has no card");
+    assert!(html.contains(r#"role="progressbar""#));
+    assert!(!html.contains("No jobs yet"));
+}
+
+#[tokio::test]
+async fn every_error_has_a_json_body_with_its_4xx_status() {
+    let server = TestServer::start().await;
+    for (method, path) in [
+        (reqwest::Method::GET, "/api/notifications"),
+        (reqwest::Method::DELETE, "/api/jobs"),
+        (reqwest::Method::POST, "/healthz"),
+        (reqwest::Method::PUT, "/api/events"),
+    ] {
+        let response = server
+            .client
+            .request(method.clone(), server.url(path))
+            .send()
+            .await
+            .unwrap();
+        let status = response.status().as_u16();
+        let json: serde_json::Value = response.json().await.unwrap_or_default();
+        assert_eq!(status, 405, "{method} {path}");
+        assert!(
+            json["error"]
+                .as_str()
+                .is_some_and(|e| e.contains("not allowed")),
+            "{method} {path}: {json}"
+        );
+    }
+    // The page's server functions answer like the API: the typed error and its status.
+    let form = |path: &'static str, body: &'static str| {
+        server
+            .client
+            .post(server.url(path))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .body(body)
+            .send()
+    };
+    let response = form("/api/ui/cancel_job", "id=424242").await.unwrap();
+    assert_eq!(response.status(), 404);
+    let json: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(json["error"], "no job with id 424242");
+    let response = form("/api/ui/cancel_job", "id=abc").await.unwrap();
+    assert_eq!(response.status(), 400);
+    let json: serde_json::Value = response.json().await.unwrap();
+    assert!(json["error"].is_string(), "{json}");
+    let response = form("/api/ui/notify", "level=info&title=+++&body=")
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 400);
+    let json: serde_json::Value = response.json().await.unwrap();
+    assert_eq!(json["error"], "`title` must not be blank");
+}
+
+#[tokio::test]
+async fn max_quote_rate_out_of_its_range_is_a_400_naming_it() {
+    let server = TestServer::start().await;
+    // 1e-300 and 1e-19 used to panic the connection task (an empty reply).
+    for rate in [
+        "1e-300", "1e-19", "0.0099", "0", "-1", "1000.5", "NaN", "inf", "fast",
+    ] {
+        let response = server
+            .client
+            .get(server.url(&format!("/api/events?max_quote_rate={rate}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), 400, "{rate}");
+        let text = response.text().await.unwrap();
+        assert!(text.contains("max_quote_rate"), "{rate}: {text}");
+    }
+    for rate in ["0.01", "1000"] {
+        let mut stream = server
+            .events(&format!("?topics=quotes&max_quote_rate={rate}"))
+            .await;
+        stream.snapshot().await;
+    }
 }

@@ -15,7 +15,7 @@ async fn the_page_has_a_csp_whose_nonce_is_on_its_scripts() {
             .map(|v| v.to_str().unwrap().to_owned())
     };
     assert_eq!(header("x-content-type-options").as_deref(), Some("nosniff"));
-    assert_eq!(header("referrer-policy").as_deref(), Some("no-referrer"));
+    assert_eq!(header("referrer-policy").as_deref(), Some("same-origin"));
     let csp = header("content-security-policy").expect("a CSP on the page");
     assert!(
         csp.contains("frame-ancestors 'none'") && csp.contains("'wasm-unsafe-eval'"),

@@ -167,3 +167,106 @@ async fn a_job_streamed_in_its_post_response_counts_as_a_stream() {
     let (_, jobs) = server.get_json("/api/jobs").await;
     assert_eq!(jobs.as_array().map(Vec::len), Some(0));
 }
+
+/// A job that would run for days: it holds its slot or its place in the queue.
+const LONG_JOB: &str = r#"{"kind":"percent","steps":10000,"step_ms":60000}"#;
+
+#[tokio::test]
+async fn the_job_queue_is_bounded_and_so_are_the_snapshots() {
+    let server = TestServer::with(Config {
+        max_running_jobs: 1,
+        max_queued_jobs: 2,
+        client_ip_source: "RightmostXForwardedFor".parse().unwrap(),
+        ..Config::default()
+    })
+    .await;
+    // Many clients (each its own address, so no rate limit stops them) flood the queue.
+    let mut created = 0;
+    let mut refused = None;
+    for n in 0..40 {
+        let response = server
+            .client
+            .post(server.url("/api/jobs"))
+            .header("x-forwarded-for", format!("198.51.100.{n}"))
+            .body(LONG_JOB)
+            .send()
+            .await
+            .unwrap();
+        match response.status().as_u16() {
+            201 => created += 1,
+            _ => {
+                refused.get_or_insert(refusal(response).await);
+            }
+        }
+    }
+    assert_eq!(created, 3, "one running and two queued");
+    let (status, retry_after, error) = refused.expect("starts beyond the queue are refused");
+    assert_eq!((status, retry_after.as_str()), (503, "10"));
+    assert!(error.contains("job queue is full"), "{error}");
+
+    let (_, jobs) = server.get_json("/api/jobs").await;
+    assert_eq!(jobs.as_array().unwrap().len(), 3);
+    let response = server
+        .client
+        .get(server.url("/api/events?topics=jobs"))
+        .header("x-forwarded-for", "192.0.2.1")
+        .send()
+        .await
+        .unwrap();
+    let mut stream = crate::api::support::EventStream::new(response);
+    assert_eq!(stream.snapshot().await.jobs.len(), 3);
+
+    // A cancelled job frees its place.
+    let id = jobs[0]["id"].as_u64().unwrap();
+    let start = |path: String, body: &'static str| {
+        server
+            .client
+            .post(server.url(&path))
+            .header("x-forwarded-for", "192.0.2.1")
+            .body(body)
+            .send()
+    };
+    let cancelled = start(format!("/api/jobs/{id}/cancel"), "").await.unwrap();
+    assert_eq!(cancelled.status(), 202);
+    stream
+        .until(
+            |e| matches!(e, livedash::protocol::Event::Job(j) if j.id == id && j.state.is_final()),
+        )
+        .await;
+    // The place is free by the time the final state is published.
+    let again = start("/api/jobs".into(), LONG_JOB).await.unwrap();
+    assert_eq!(again.status(), 201);
+}
+
+#[tokio::test]
+async fn job_starts_are_rate_limited_per_client() {
+    let server = TestServer::with(Config {
+        jobs_per_minute: 2,
+        ..Config::default()
+    })
+    .await;
+    for _ in 0..2 {
+        assert_eq!(server.post("/api/jobs", r#"{"kind":"logs"}"#).await.0, 201);
+    }
+    let response = server
+        .client
+        .post(server.url("/api/jobs"))
+        .body(r#"{"kind":"logs"}"#)
+        .send()
+        .await
+        .unwrap();
+    let (status, retry_after, error) = refusal(response).await;
+    assert_eq!(status, 429);
+    assert!(retry_after.parse::<u64>().unwrap() >= 1);
+    assert!(error.contains("too many jobs"), "{error}");
+    // The page's controls are charged to the same bucket.
+    let response = server
+        .client
+        .post(server.url("/api/ui/start_job"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("kind=logs")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 429);
+}

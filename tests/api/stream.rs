@@ -120,7 +120,13 @@ async fn streams_end_when_the_server_shuts_down() {
     let mut stream = server.events("").await;
     stream.snapshot().await;
     server.stop();
-    while stream.next_frame().await.is_some() {}
+    // The whole wait is bounded, not only each frame: heartbeats would keep a stream that
+    // never ends busy forever.
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(10), async {
+        while stream.next_frame().await.is_some() {}
+    })
+    .await;
+    assert!(ended.is_ok(), "the stream did not end after shutdown");
 }
 
 #[tokio::test]

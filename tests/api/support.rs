@@ -116,7 +116,9 @@ impl TestServer {
             title: title.to_owned(),
             body: body.to_owned(),
         };
-        self.state.notify(request).unwrap();
+        self.state
+            .notify(&server::Operator::in_process(), request)
+            .unwrap();
     }
 
     pub async fn post(&self, path: &str, body: &str) -> (StatusCode, Value) {
@@ -205,16 +207,23 @@ impl EventStream {
         }
     }
 
-    /// Reads events until one matches, returning it and every event before it.
+    /// Reads events until one matches, returning it and every event before it. The whole
+    /// wait is bounded: a busy stream (quotes flow constantly) would otherwise never time out.
     pub async fn until(&mut self, mut wanted: impl FnMut(&Event) -> bool) -> (Event, Vec<Event>) {
         let mut before = Vec::new();
-        loop {
-            let (event, _) = self.next_event().await;
-            if wanted(&event) {
-                return (event, before);
+        let search = async {
+            loop {
+                let (event, _) = self.next_event().await;
+                if wanted(&event) {
+                    return event;
+                }
+                before.push(event);
             }
-            before.push(event);
-        }
+        };
+        let found = tokio::time::timeout(PATIENCE, search)
+            .await
+            .expect("the awaited event did not arrive within the patience limit");
+        (found, before)
     }
 
     /// The first event must be the snapshot.

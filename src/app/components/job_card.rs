@@ -2,12 +2,17 @@
 
 use crate::{
     app::server_fns::CancelJob,
-    protocol::{Job, JobDetail},
+    protocol::{Access, Job, JobDetail},
 };
 use leptos::prelude::*;
 
 #[component]
-pub fn JobCard(initial: Job, jobs: RwSignal<Vec<Job>>, cancel: ServerAction<CancelJob>) -> AnyView {
+pub fn JobCard(
+    initial: Job,
+    jobs: RwSignal<Vec<Job>>,
+    cancel: ServerAction<CancelJob>,
+    access: RwSignal<Access>,
+) -> AnyView {
     // Ids start again after a server restart, so a card is for an id *and* a start time.
     let (id, created) = (initial.id, initial.created_ms);
     // Re-runs on any list change but only notifies this card when its own job changed.
@@ -38,7 +43,7 @@ pub fn JobCard(initial: Job, jobs: RwSignal<Vec<Job>>, cancel: ServerAction<Canc
             </div>
             <div class="job-detail">{move || job.with(|j| detail(&j.detail))}</div>
             {move || job.with(|j| j.error.clone()).map(|e| view! { <p class="job-error">{e}</p> })}
-            <Show when=move || job.with(|j| !j.state.is_final())>
+            <Show when=move || access.get().can_operate() && job.with(|j| !j.state.is_final())>
                 <ActionForm action=cancel attr:class="cancel-form">
                     <input type="hidden" name="id" value=id/>
                     <button type="submit" class="btn btn-quiet" aria-label=format!("Cancel job {id}")>"Cancel"</button>

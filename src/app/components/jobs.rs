@@ -1,9 +1,9 @@
 //! The jobs panel: a start control per kind and a card per job, newest first.
 
-use super::job_card::JobCard;
+use super::{access::ReadOnlyNote, job_card::JobCard};
 use crate::{
     app::server_fns::{CancelJob, StartJob},
-    protocol::{Job, JobKind},
+    protocol::{Access, Job, JobKind},
 };
 use leptos::prelude::*;
 
@@ -17,7 +17,7 @@ fn kind_label(kind: JobKind) -> &'static str {
 }
 
 #[component]
-pub fn JobsPanel(jobs: RwSignal<Vec<Job>>) -> AnyView {
+pub fn JobsPanel(jobs: RwSignal<Vec<Job>>, access: RwSignal<Access>) -> AnyView {
     let start = ServerAction::<StartJob>::new();
     let cancel = ServerAction::<CancelJob>::new();
     let error = move || {
@@ -36,6 +36,10 @@ pub fn JobsPanel(jobs: RwSignal<Vec<Job>>) -> AnyView {
                 <h2 id="jobs-title">"Jobs"</h2>
                 <span class="hint">{move || running_label(&jobs.get())}</span>
             </div>
+            <Show
+                when=move || access.get().can_operate()
+                fallback=|| view! { <ReadOnlyNote what="start or cancel jobs"/> }
+            >
             <div class="start-controls" role="group" aria-label="Start a job">
                 {JobKind::ALL
                     .into_iter()
@@ -50,10 +54,11 @@ pub fn JobsPanel(jobs: RwSignal<Vec<Job>>) -> AnyView {
                     })
                     .collect_view()}
             </div>
+            </Show>
             {error}
             <ol class="job-list">
                 <For each=move || jobs.get() key=|job| (job.id, job.created_ms) let:job>
-                    <JobCard initial=job jobs cancel/>
+                    <JobCard initial=job jobs cancel access/>
                 </For>
             </ol>
             <Show when=move || jobs.with(Vec::is_empty)>

@@ -4,6 +4,7 @@
 //! nested type small enough for rustc's query depth limit in the optimised wasm build, and
 //! makes builds faster.
 
+mod access;
 mod connection;
 mod feed;
 mod job_card;
@@ -14,6 +15,7 @@ mod sparkline;
 mod ticker;
 mod toasts;
 
+pub use access::{AccessControl, ReadOnlyNote};
 pub use connection::ConnectionBadge;
 pub use feed::NotificationFeed;
 pub use jobs::JobsPanel;

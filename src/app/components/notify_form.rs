@@ -1,12 +1,20 @@
 //! Send a test notification from the page (the same path as `POST /api/notifications`).
 
-use crate::{app::server_fns::SendNotification, protocol::Level};
+use super::access::ReadOnlyNote;
+use crate::{
+    app::server_fns::SendNotification,
+    protocol::{Access, Level},
+};
 use leptos::prelude::*;
 
 #[component]
-pub fn NotifyForm() -> AnyView {
+pub fn NotifyForm(access: RwSignal<Access>) -> AnyView {
     let send = ServerAction::<SendNotification>::new();
     view! {
+        <Show
+            when=move || access.get().can_operate()
+            fallback=|| view! { <ReadOnlyNote what="send notifications"/> }
+        >
         <ActionForm action=send attr:class="notify-form">
             <div class="row">
                 <label class="field level">
@@ -27,6 +35,7 @@ pub fn NotifyForm() -> AnyView {
             <button type="submit" class="btn btn-primary">"Send notification"</button>
             {move || send.value().get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
         </ActionForm>
+        </Show>
     }
     .into_any()
 }

@@ -1,4 +1,6 @@
 //! Runs jobs as tokio tasks: at most N at once (the rest stay `queued`), each stoppable.
+//! The queue is bounded too (`--max-queued-jobs`): beyond it a start is refused, so no
+//! client can make the server hold, or every snapshot carry, an unbounded list of jobs.
 //!
 //! Cancelling fires the job's token; the task notices before its next step, publishes the
 //! `cancelled` state as its last event and exits, so no progress follows a cancellation.
@@ -19,6 +21,12 @@ use tokio::sync::Semaphore;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use work::Work;
 
+/// A start refused because `running + queued` jobs already wait for their turn.
+#[derive(Debug, PartialEq, Eq)]
+pub struct QueueFull {
+    pub queued: usize,
+}
+
 /// Why a job could not be cancelled.
 #[derive(Debug, PartialEq, Eq)]
 pub enum CancelError {
@@ -38,6 +46,9 @@ struct Inner {
     live: Mutex<HashMap<JobId, CancellationToken>>,
     /// Slots for running jobs; waiting for one is the `queued` state.
     slots: Arc<Semaphore>,
+    /// Jobs that may be running or queued at once (`live` never holds more).
+    capacity: usize,
+    max_running: usize,
     /// Mixed with each job id to seed its randomness (batch failures).
     seed: u64,
     /// Parent of every job's token: shutting down cancels them all.
@@ -47,13 +58,21 @@ struct Inner {
 }
 
 impl Jobs {
-    pub fn new(hub: Hub, max_running: usize, seed: u64, shutdown: CancellationToken) -> Jobs {
+    pub fn new(
+        hub: Hub,
+        max_running: usize,
+        max_queued: usize,
+        seed: u64,
+        shutdown: CancellationToken,
+    ) -> Jobs {
         Jobs {
             inner: Arc::new(Inner {
                 hub,
                 next_id: AtomicU64::new(1),
                 live: Mutex::new(HashMap::new()),
                 slots: Arc::new(Semaphore::new(max_running)),
+                capacity: max_running + max_queued,
+                max_running,
                 seed,
                 shutdown,
                 tasks: TaskTracker::new(),
@@ -61,9 +80,18 @@ impl Jobs {
         }
     }
 
-    /// Starts a (validated) job. Its `queued` state is published before this returns.
-    pub fn start(&self, spec: JobSpec) -> Job {
+    /// Starts a (validated) job, unless the queue is full. Its `queued` state is published
+    /// before this returns.
+    pub fn start(&self, spec: JobSpec) -> Result<Job, QueueFull> {
         let inner = &self.inner;
+        // Holding the map's lock from the check to the insert: concurrent starts cannot
+        // both take the last place.
+        let mut live = inner.lock_live();
+        if live.len() >= inner.capacity {
+            return Err(QueueFull {
+                queued: live.len().saturating_sub(inner.max_running),
+            });
+        }
         let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
         let work = Work::new(
             id,
@@ -73,15 +101,16 @@ impl Jobs {
         );
         let job = work.job.clone();
         let token = inner.shutdown.child_token();
-        inner.lock_live().insert(id, token.clone());
+        live.insert(id, token.clone());
         inner.hub.publish(Event::Job(job.clone()));
+        drop(live);
         inner.tasks.spawn(drive(
             self.inner.clone(),
             work,
             Duration::from_millis(spec.step_ms()),
             token,
         ));
-        job
+        Ok(job)
     }
 
     /// Waits until every job task has ended (after shutdown cancelled them).
@@ -132,11 +161,10 @@ async fn drive(inner: Arc<Inner>, mut work: Work, step: Duration, cancel: Cancel
                 biased;
                 () = cancel.cancelled() => break,
                 () = tokio::time::sleep(step) => {
-                    let done = work.advance(now_ms());
-                    inner.publish(&work);
-                    if done {
+                    if work.advance(now_ms()) {
                         break;
                     }
+                    inner.publish(&work);
                 }
             }
         }
@@ -147,7 +175,10 @@ async fn drive(inner: Arc<Inner>, mut work: Work, step: Duration, cancel: Cancel
             .is_cancelled()
             .then(|| "the server shut down".to_owned());
         work.finish(JobState::Cancelled, why, now_ms());
-        inner.publish(&work);
     }
-    inner.lock_live().remove(&work.job.id);
+    // The final state and the freed place in the queue appear together: a client that saw
+    // the one can count on the other (a start waits for this lock).
+    let mut live = inner.lock_live();
+    inner.publish(&work);
+    live.remove(&work.job.id);
 }

@@ -1,0 +1,41 @@
+//! What the page itself exchanges with the server: its first state, what its viewer may
+//! do, and the error every failed request carries.
+
+use super::{EventId, Snapshot};
+use serde::{Deserialize, Serialize};
+
+/// What the viewer of the dashboard may do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Access {
+    /// No publish token is configured: everyone may start jobs and send notifications.
+    Open,
+    /// A token is configured and this browser signed in with it.
+    Operator,
+    /// A token is configured and this browser has not signed in: read-only.
+    Viewer,
+}
+
+impl Access {
+    /// Whether the controls that change state are offered.
+    pub fn can_operate(self) -> bool {
+        !matches!(self, Access::Viewer)
+    }
+}
+
+/// The page's first render: the state, the id of the newest event in it (the browser
+/// resumes the stream from there), and what the viewer may do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PageState {
+    pub snapshot: Snapshot,
+    pub head: EventId,
+    pub access: Access,
+}
+
+/// The body of every error response, `{"error": "..."}`: from the API and from the page's
+/// own server functions alike, so the page shows the API's message.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize, thiserror::Error)]
+#[error("{error}")]
+pub struct ErrorBody {
+    pub error: String,
+}

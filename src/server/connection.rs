@@ -1,0 +1,203 @@
+//! One client connection: its TLS handshake (with HTTPS), HTTP/1.1 or HTTP/2 (hyper's auto
+//! builder), and the deadlines that keep a silent or slow client from holding a file
+//! descriptor forever:
+//!
+//! - the handshake and the first request's headers must arrive within
+//!   `--header-timeout-secs` of the accept, so a connection that sends nothing, or its
+//!   headers a byte at a time, is closed;
+//! - an HTTP/1 connection may then stay idle between requests for the same time (hyper's
+//!   header read timeout also runs while a keep-alive connection waits for its next
+//!   request; it never runs while a response, such as an event stream, is being sent);
+//! - until its first request a connection is *waiting* ([`Waiting`]): it costs a file
+//!   descriptor and has given us nothing, so it is the first to be closed when descriptors
+//!   run short, and is closed at once on shutdown rather than holding it up.
+
+use axum::{Router, body::Body, extract::ConnectInfo};
+use hyper::{body::Incoming, service::service_fn};
+use hyper_util::{
+    rt::{TokioExecutor, TokioIo, TokioTimer},
+    server::conn::auto::Builder,
+};
+use std::{
+    collections::BTreeMap,
+    net::SocketAddr,
+    sync::{
+        Arc, Mutex,
+        atomic::{AtomicU64, Ordering},
+    },
+    time::Duration,
+};
+use tokio::{
+    io::{AsyncRead, AsyncWrite},
+    net::TcpStream,
+    sync::{Notify, futures::Notified},
+    time::{Instant, sleep_until},
+};
+use tokio_rustls::TlsAcceptor;
+use tokio_util::sync::CancellationToken;
+use tower::Service;
+
+/// HTTP/2 connections are pinged this often when quiet, and dropped if the peer does not
+/// answer within the same time: a vanished client does not hold its connection.
+const H2_KEEP_ALIVE: Duration = Duration::from_secs(20);
+
+/// How every connection is served.
+#[derive(Clone)]
+pub struct Connections {
+    router: Router,
+    builder: Arc<Builder<TokioExecutor>>,
+    tls: Option<TlsAcceptor>,
+    header_timeout: Duration,
+    shutdown: CancellationToken,
+    pub waiting: Arc<Waiting>,
+}
+
+impl Connections {
+    pub fn new(
+        router: Router,
+        tls: Option<TlsAcceptor>,
+        header_timeout: Duration,
+        shutdown: CancellationToken,
+    ) -> Connections {
+        let mut builder = Builder::new(TokioExecutor::new());
+        builder
+            .http1()
+            .timer(TokioTimer::new())
+            .header_read_timeout(header_timeout);
+        builder
+            .http2()
+            .timer(TokioTimer::new())
+            .keep_alive_interval(H2_KEEP_ALIVE)
+            .keep_alive_timeout(H2_KEEP_ALIVE);
+        Connections {
+            router,
+            builder: Arc::new(builder),
+            tls,
+            header_timeout,
+            shutdown,
+            waiting: Arc::new(Waiting::default()),
+        }
+    }
+
+    /// Serves one accepted connection until it closes. It counts as waiting from now.
+    pub fn serve(&self, tcp: TcpStream, peer: SocketAddr) -> impl Future<Output = ()> + use<> {
+        let this = self.clone();
+        let deadline = Instant::now() + self.header_timeout;
+        let (id, evicted) = self.waiting.register();
+        async move {
+            let _ = tcp.set_nodelay(true);
+            let ended = |reason: &str| tracing::debug!(%peer, "connection closed: {reason}");
+            match this.tls.clone() {
+                None => this.http(tcp, peer, id, &evicted, deadline).await,
+                Some(tls) => {
+                    let handshake = tokio::select! {
+                        done = tls.accept(tcp) => done.map_err(|e| e.to_string()),
+                        () = sleep_until(deadline) => Err("TLS handshake timed out".into()),
+                        () = evicted.cancelled() => Err("closed to free a file descriptor".into()),
+                        () = this.shutdown.cancelled() => Err("shutting down".into()),
+                    };
+                    match handshake {
+                        Ok(stream) => this.http(stream, peer, id, &evicted, deadline).await,
+                        Err(reason) => ended(&reason),
+                    }
+                }
+            }
+            this.waiting.settle(id);
+            this.waiting.closed.notify_waiters();
+        }
+    }
+
+    async fn http<I>(
+        &self,
+        io: I,
+        peer: SocketAddr,
+        id: u64,
+        evicted: &CancellationToken,
+        deadline: Instant,
+    ) where
+        I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let requested = Arc::new(Notify::new());
+        let service = {
+            let (router, requested) = (self.router.clone(), requested.clone());
+            service_fn(move |mut request: hyper::Request<Incoming>| {
+                requested.notify_one();
+                request.extensions_mut().insert(ConnectInfo(peer));
+                router.clone().call(request.map(Body::new))
+            })
+        };
+        let conn = self
+            .builder
+            .serve_connection_with_upgrades(TokioIo::new(io), service);
+        tokio::pin!(conn);
+        let (mut waiting, mut draining) = (true, false);
+        let timeout = sleep_until(deadline);
+        tokio::pin!(timeout);
+        let reason = loop {
+            tokio::select! {
+                result = conn.as_mut() => break match result {
+                    Ok(()) => "done".to_owned(),
+                    Err(e) => e.to_string(),
+                },
+                () = requested.notified(), if waiting => {
+                    waiting = false;
+                    self.waiting.settle(id);
+                }
+                () = &mut timeout, if waiting => break "no request within the header timeout".into(),
+                () = evicted.cancelled(), if waiting => break "closed to free a file descriptor".into(),
+                () = self.shutdown.cancelled(), if !draining => {
+                    if waiting {
+                        break "shutting down before its first request".into();
+                    }
+                    draining = true;
+                    conn.as_mut().graceful_shutdown();
+                }
+            }
+        };
+        tracing::debug!(%peer, "connection closed: {reason}");
+    }
+}
+
+/// The connections that have not sent a request yet, oldest first.
+#[derive(Default)]
+pub struct Waiting {
+    next: AtomicU64,
+    connections: Mutex<BTreeMap<u64, CancellationToken>>,
+    /// Woken whenever a connection has closed (its descriptor is free again).
+    closed: Notify,
+}
+
+impl Waiting {
+    fn register(&self) -> (u64, CancellationToken) {
+        let id = self.next.fetch_add(1, Ordering::Relaxed);
+        let token = CancellationToken::new();
+        self.lock().insert(id, token.clone());
+        (id, token)
+    }
+
+    /// The connection sent its first request, or closed.
+    fn settle(&self, id: u64) {
+        self.lock().remove(&id);
+    }
+
+    /// Closes the connection that has waited longest without a request; `false` if none
+    /// is waiting.
+    pub fn evict_oldest(&self) -> bool {
+        let oldest = self.lock().pop_first();
+        oldest.map(|(_, token)| token.cancel()).is_some()
+    }
+
+    /// Resolves when a connection closes after this was called.
+    pub fn closed(&self) -> Notified<'_> {
+        self.closed.notified()
+    }
+
+    /// How many connections are waiting for their first request.
+    pub fn len(&self) -> usize {
+        self.lock().len()
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, CancellationToken>> {
+        self.connections.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}

@@ -1,0 +1,115 @@
+//! What the page's server functions (`app/server_fns.rs`) do on the server: the same
+//! operations as the public API, authorized by the same path (`auth.rs`), failing with the
+//! API's status and `{"error": ...}` body.
+//!
+//! Inside a server function, leptos_axum provides the request's parts and a
+//! `ResponseOptions` through the reactive context; this file is the one place that reads
+//! them, so the page's code never touches the server's types.
+
+use super::{AppState, auth, error::ApiError, limits::ClientIp, rates::Action, session};
+use crate::protocol::{
+    Access, ErrorBody, JobId, JobKind, JobSpec, Level, NotificationRequest, PageState,
+};
+use axum::{
+    extract::FromRequestParts,
+    http::{HeaderValue, header, request::Parts},
+};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+/// The state the page renders first, and what its viewer may do.
+pub fn page_state() -> Result<PageState, ErrorBody> {
+    let (app, parts) = request()?;
+    let (snapshot, head) = app.hub.snapshot();
+    Ok(PageState {
+        snapshot,
+        head,
+        access: auth::access(&app, &parts.headers),
+    })
+}
+
+pub async fn start_job(kind: JobKind) -> Result<(), ErrorBody> {
+    let (app, mut parts) = request()?;
+    let result = match auth::authorize(&app, &mut parts).await {
+        Ok(operator) => app
+            .start_job(&operator, JobSpec::default_for(kind))
+            .map(drop),
+        Err(e) => Err(e),
+    };
+    result.map_err(fail)
+}
+
+pub async fn cancel_job(id: JobId) -> Result<(), ErrorBody> {
+    let (app, mut parts) = request()?;
+    let result = match auth::authorize(&app, &mut parts).await {
+        Ok(operator) => app.cancel_job(&operator, id),
+        Err(e) => Err(e),
+    };
+    result.map_err(fail)
+}
+
+pub async fn notify(level: Level, title: String, body: String) -> Result<(), ErrorBody> {
+    let (app, mut parts) = request()?;
+    let result = match auth::authorize(&app, &mut parts).await {
+        Ok(operator) => app
+            .notify(&operator, NotificationRequest { level, title, body })
+            .map(drop),
+        Err(e) => Err(e),
+    };
+    result.map_err(fail)
+}
+
+/// Checks the token typed into the sign-in form and sets the operator session cookie.
+/// Attempts are rate-limited per client, against guessing.
+pub async fn sign_in(token: String) -> Result<Access, ErrorBody> {
+    let (app, mut parts) = request()?;
+    let result = async {
+        auth::check_origin(&app, &parts)?;
+        let ClientIp(ip) = ClientIp::from_request_parts(&mut parts, &app).await?;
+        app.rates.charge(ip, Action::SignIn)?;
+        auth::sign_in(&app, &token)
+    }
+    .await;
+    let value = result.map_err(fail)?;
+    set_header(session::set_cookie(value, auth::secure_cookies(&app)));
+    Ok(Access::Operator)
+}
+
+/// Removes the session cookie from this browser.
+pub async fn sign_out() -> Result<Access, ErrorBody> {
+    let (app, parts) = request()?;
+    auth::check_origin(&app, &parts).map_err(fail)?;
+    set_header(session::clear_cookie(auth::secure_cookies(&app)));
+    Ok(match app.config.publish_token {
+        Some(_) => Access::Viewer,
+        None => Access::Open,
+    })
+}
+
+/// The application state and the request's parts, from the server function's context.
+fn request() -> Result<(AppState, Parts), ErrorBody> {
+    match (use_context::<AppState>(), use_context::<Parts>()) {
+        (Some(app), Some(parts)) => Ok((app, parts)),
+        _ => Err(ErrorBody {
+            error: "the server function ran outside a request".into(),
+        }),
+    }
+}
+
+/// Gives the response the error's status (and `Retry-After`, `WWW-Authenticate`), and the
+/// page the API's message.
+fn fail(error: ApiError) -> ErrorBody {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.set_status(error.status());
+        if let Some((name, value)) = error.header() {
+            response.insert_header(name, value);
+        }
+    }
+    ErrorBody::from(&error)
+}
+
+fn set_header(cookie: HeaderValue) {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.append_header(header::SET_COOKIE, cookie);
+    }
+}
