@@ -25,6 +25,8 @@ mod metrics;
 mod notifications;
 #[path = "api/operator.rs"]
 mod operator;
+#[path = "api/parallel_render.rs"]
+mod parallel_render;
 #[path = "api/post_stream.rs"]
 mod post_stream;
 #[path = "api/resume.rs"]

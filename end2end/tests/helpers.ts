@@ -25,3 +25,28 @@ export async function startJob(page: Page, kind: string): Promise<Locator> {
 export function unique(prefix: string): string {
   return `${prefix} ${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 7)}`;
 }
+
+/** A dashboard with everything on it: the ticker live, jobs running, a toast showing. */
+export async function busyDashboard(page: Page): Promise<void> {
+  await openLive(page);
+  const percent = await startJob(page, "percent");
+  for (const kind of ["phases", "batch", "logs"]) {
+    await startJob(page, kind);
+  }
+  await page.request.post("/api/notifications", {
+    data: { level: "success", title: "Deploy finished", body: "api-7 is serving build 2026.11.21" },
+  });
+  await expect(page.locator(".toast")).not.toHaveCount(0);
+  await expect
+    .poll(async () => Number(await percent.getByRole("progressbar").getAttribute("aria-valuenow")))
+    .toBeGreaterThan(10);
+  await settleToasts(page);
+}
+
+/** Waits until the toasts' entrance animations are over, so nothing is caught mid-slide. */
+export async function settleToasts(page: Page): Promise<void> {
+  await page
+    .locator(".toast")
+    .first()
+    .evaluate((el) => Promise.all(el.getAnimations().filter((a) => (a as CSSAnimation).animationName === "toast-in").map((a) => a.finished)));
+}

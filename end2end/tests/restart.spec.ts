@@ -2,23 +2,14 @@
 // reconnects as console errors, which is expected here.
 import { expect, test } from "@playwright/test";
 import { existsSync } from "node:fs";
-import path from "node:path";
 import { unique } from "./helpers";
-import { ROOT, Server } from "./servers";
-
-/** The server binary `cargo leptos end-to-end` built (debug), reading its site folder. */
-const BIN = process.env.LIVEDASH_BIN ?? path.join(ROOT, "target/debug/livedash");
+import { DEBUG_BIN as BIN, debugEnv, Server } from "./servers";
 
 test("after a server restart the page goes reconnecting, then live with the new state, without a reload", async ({ page }) => {
   expect(existsSync(BIN), `server binary ${BIN} (built by cargo leptos end-to-end)`).toBe(true);
   const server = await Server.on({
     bin: BIN,
-    env: {
-      ...process.env,
-      LEPTOS_SITE_ROOT: path.join(ROOT, "target/site"),
-      LEPTOS_OUTPUT_NAME: "livedash",
-      LIVEDASH_RETRY_MS: "200",
-    },
+    env: debugEnv({ LIVEDASH_RETRY_MS: "200" }),
   });
   await server.start();
   try {

@@ -1,29 +1,8 @@
 import { expect, test } from "./fixtures";
-import type { Page } from "@playwright/test";
-import { openLive, startJob } from "./helpers";
+import { busyDashboard } from "./helpers";
 
 /** Where the suite leaves its screenshots (not committed; `make screenshot` copies them). */
 const DIR = "screenshots/latest";
-
-async function busyDashboard(page: Page): Promise<void> {
-  await openLive(page);
-  const percent = await startJob(page, "percent");
-  for (const kind of ["phases", "batch", "logs"]) {
-    await startJob(page, kind);
-  }
-  await page.request.post("/api/notifications", {
-    data: { level: "success", title: "Deploy finished", body: "api-7 is serving build 2026.11.21" },
-  });
-  await expect(page.locator(".toast")).not.toHaveCount(0);
-  await expect
-    .poll(async () => Number(await percent.getByRole("progressbar").getAttribute("aria-valuenow")))
-    .toBeGreaterThan(10);
-  // Let the entrance animation finish so the picture is not caught mid-slide.
-  await page
-    .locator(".toast")
-    .first()
-    .evaluate((el) => Promise.all(el.getAnimations().filter((a) => (a as CSSAnimation).animationName === "toast-in").map((a) => a.finished)));
-}
 
 test.describe("desktop", () => {
   test.use({ viewport: { width: 1360, height: 900 } });

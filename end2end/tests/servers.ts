@@ -1,11 +1,27 @@
 import { expect } from "@playwright/test";
-import { spawn, type ChildProcess } from "node:child_process";
+import { execFileSync, spawn, type ChildProcess } from "node:child_process";
 import { once } from "node:events";
+import { mkdtempSync } from "node:fs";
+import { get } from "node:https";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import path from "node:path";
 
 /** The repository root, where the built binaries are. */
 export const ROOT = path.resolve(__dirname, "../..");
+
+/** The server binary `cargo leptos end-to-end` built (debug), reading its site folder. */
+export const DEBUG_BIN = process.env.LIVEDASH_BIN ?? path.join(ROOT, "target/debug/livedash");
+
+/** The environment the debug binary needs to find its site, plus `extra`. */
+export function debugEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    LEPTOS_SITE_ROOT: path.join(ROOT, "target/site"),
+    LEPTOS_OUTPUT_NAME: "livedash",
+    ...extra,
+  };
+}
 
 /** A port nothing listens on right now. */
 export async function freePort(): Promise<number> {
@@ -22,6 +38,31 @@ export interface Launch {
   args?: string[];
   env: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Serves HTTPS with this certificate (see `selfSignedCertificate`). */
+  tls?: { cert: string; key: string };
+}
+
+/** A fresh self-signed certificate for localhost and 127.0.0.1, made with openssl. */
+export function selfSignedCertificate(): { cert: string; key: string } {
+  const dir = mkdtempSync(path.join(tmpdir(), "livedash-tls-"));
+  const [cert, key] = [path.join(dir, "cert.pem"), path.join(dir, "key.pem")];
+  execFileSync("openssl", [
+    "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+    "-keyout", key, "-out", cert, "-days", "1", "-subj", "/CN=localhost",
+    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1",
+  ], { stdio: "ignore" });
+  return { cert, key };
+}
+
+/** The status of a GET, accepting a self-signed certificate; undefined if nothing answers. */
+function status(url: string): Promise<number | undefined> {
+  if (!url.startsWith("https:")) return fetch(url).then((r) => r.status, () => undefined);
+  return new Promise((resolve) => {
+    get(url, { rejectUnauthorized: false }, (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    }).on("error", () => resolve(undefined));
+  });
 }
 
 /** A server process of the test's own, on a free port, that the test can stop and restart. */
@@ -37,16 +78,15 @@ export class Server {
   }
 
   get base(): string {
-    return `http://127.0.0.1:${this.port}`;
+    return this.launch.tls ? `https://localhost:${this.port}` : `http://127.0.0.1:${this.port}`;
   }
 
   /** Starts the binary and waits until it answers `/readyz`. */
   async start(): Promise<void> {
-    const { bin, args = [], env, cwd } = this.launch;
-    this.process = spawn(bin, [...args, "--addr", `127.0.0.1:${this.port}`], { env, cwd, stdio: "ignore" });
-    await expect
-      .poll(async () => (await fetch(`${this.base}/readyz`).catch(() => undefined))?.status)
-      .toBe(200);
+    const { bin, args = [], env, cwd, tls } = this.launch;
+    const tlsArgs = tls ? ["--tls-cert", tls.cert, "--tls-key", tls.key] : [];
+    this.process = spawn(bin, [...args, ...tlsArgs, "--addr", `127.0.0.1:${this.port}`], { env, cwd, stdio: "ignore" });
+    await expect.poll(() => status(`${this.base}/readyz`)).toBe(200);
   }
 
   /** SIGTERM, and wait for the process to exit. */

@@ -42,7 +42,7 @@ fn Board(store: Store) -> impl IntoView {
                     <path d="M3 17l5-6 4 4 8-10" fill="none" stroke="currentColor" stroke-width="2.5"
                         stroke-linecap="round" stroke-linejoin="round"/>
                 </svg>
-                <span class="name">"livedash"</span>
+                <h1 class="name">"livedash"</h1>
             </div>
             <div class="topbar-end">
                 <AccessControl access=store.access/>

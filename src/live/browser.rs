@@ -14,12 +14,15 @@
 //!
 //! States: `Connecting` until the stream opens; `Live` while it is open; `Reconnecting`
 //! while the browser or we retry; `Offline` between giving up and our next attempt.
+//!
+//! Cleanup (the dashboard leaves the page) closes the source *and* cancels a pending
+//! backoff timer: a timer that fired later would open a stream nobody shows.
 
 use crate::{
     app::store::{Connection, Store},
     protocol::{Event, EventId, EventKind},
 };
-use leptos::prelude::{Set, on_cleanup, set_timeout};
+use leptos::prelude::{Set, TimeoutHandle, on_cleanup, set_timeout_with_handle};
 use send_wrapper::SendWrapper;
 use std::{
     cell::{Cell, RefCell},
@@ -40,6 +43,8 @@ pub fn connect(store: Store, rendered: EventId) {
         source: RefCell::new(None),
         last_id: RefCell::new(rendered.to_string()),
         failures: Cell::new(0),
+        retry: Cell::new(None),
+        closed: Cell::new(false),
     });
     open(&live);
     let live = SendWrapper::new(live);
@@ -53,6 +58,10 @@ struct Live {
     last_id: RefCell<String>,
     /// Consecutive times the browser gave up; sets the backoff.
     failures: Cell<u32>,
+    /// The pending backoff timer, if one is scheduled.
+    retry: Cell<Option<TimeoutHandle>>,
+    /// Cleaned up: never open a source again.
+    closed: Cell<bool>,
 }
 
 /// An open EventSource and the callbacks it holds (they must outlive it).
@@ -142,18 +151,27 @@ impl Live {
         self.failures.set(failures);
         let delay = (500u64 << failures.min(6)).min(MAX_BACKOFF_MS);
         let live = SendWrapper::new(self.clone());
-        set_timeout(
+        let timer = set_timeout_with_handle(
             move || {
                 let live = live.take();
+                live.retry.set(None);
+                if live.closed.get() {
+                    return;
+                }
                 live.source.borrow_mut().take();
                 live.store.connection.set(Connection::Reconnecting);
                 open(&live);
             },
             Duration::from_millis(delay),
         );
+        self.retry.set(timer.ok());
     }
 
     fn close(&self) {
+        self.closed.set(true);
+        if let Some(timer) = self.retry.take() {
+            timer.clear();
+        }
         if let Some(source) = self.source.borrow_mut().take() {
             source.es.close();
         }

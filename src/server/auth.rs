@@ -16,7 +16,7 @@
 //! The operations then charge the caller's rate (`rates.rs`), so the three ways in are
 //! limited alike.
 
-use super::{AppState, error::ApiError, limits::ClientIp, now_ms, session};
+use super::{AppState, connection::OverTls, error::ApiError, limits::ClientIp, now_ms, session};
 use crate::protocol::Access;
 use axum::{
     extract::FromRequestParts,
@@ -112,9 +112,10 @@ pub fn sign_in(app: &AppState, typed: &str) -> Result<String, ApiError> {
     }
 }
 
-/// Whether the session cookie should be `Secure`: the browser reaches us over HTTPS.
-pub fn secure_cookies(app: &AppState) -> bool {
-    app.config.tls_cert.is_some()
+/// Whether the session cookie should be `Secure`: the browser reaches us over HTTPS, here
+/// or at the proxy in front (`--public-origin https://...`).
+pub fn secure_cookies(app: &AppState, parts: &Parts) -> bool {
+    parts.extensions.get::<OverTls>().is_some()
         || app
             .config
             .public_origin

@@ -41,6 +41,10 @@ use tower::Service;
 /// answer within the same time: a vanished client does not hold its connection.
 const H2_KEEP_ALIVE: Duration = Duration::from_secs(20);
 
+/// Marks the requests of a connection that arrived over TLS (a request extension).
+#[derive(Clone, Copy, Debug)]
+pub struct OverTls;
+
 /// How every connection is served.
 #[derive(Clone)]
 pub struct Connections {
@@ -88,7 +92,7 @@ impl Connections {
             let _ = tcp.set_nodelay(true);
             let ended = |reason: &str| tracing::debug!(%peer, "connection closed: {reason}");
             match this.tls.clone() {
-                None => this.http(tcp, peer, id, &evicted, deadline).await,
+                None => this.http(tcp, peer, false, id, &evicted, deadline).await,
                 Some(tls) => {
                     let handshake = tokio::select! {
                         done = tls.accept(tcp) => done.map_err(|e| e.to_string()),
@@ -97,7 +101,7 @@ impl Connections {
                         () = this.shutdown.cancelled() => Err("shutting down".into()),
                     };
                     match handshake {
-                        Ok(stream) => this.http(stream, peer, id, &evicted, deadline).await,
+                        Ok(stream) => this.http(stream, peer, true, id, &evicted, deadline).await,
                         Err(reason) => ended(&reason),
                     }
                 }
@@ -111,6 +115,7 @@ impl Connections {
         &self,
         io: I,
         peer: SocketAddr,
+        tls: bool,
         id: u64,
         evicted: &CancellationToken,
         deadline: Instant,
@@ -123,6 +128,9 @@ impl Connections {
             service_fn(move |mut request: hyper::Request<Incoming>| {
                 requested.notify_one();
                 request.extensions_mut().insert(ConnectInfo(peer));
+                if tls {
+                    request.extensions_mut().insert(OverTls);
+                }
                 router.clone().call(request.map(Body::new))
             })
         };

@@ -71,7 +71,10 @@ pub async fn sign_in(token: String) -> Result<Access, ErrorBody> {
     }
     .await;
     let value = result.map_err(fail)?;
-    set_header(session::set_cookie(value, auth::secure_cookies(&app)));
+    set_header(session::set_cookie(
+        value,
+        auth::secure_cookies(&app, &parts),
+    ));
     Ok(Access::Operator)
 }
 
@@ -79,7 +82,7 @@ pub async fn sign_in(token: String) -> Result<Access, ErrorBody> {
 pub async fn sign_out() -> Result<Access, ErrorBody> {
     let (app, parts) = request()?;
     auth::check_origin(&app, &parts).map_err(fail)?;
-    set_header(session::clear_cookie(auth::secure_cookies(&app)));
+    set_header(session::clear_cookie(auth::secure_cookies(&app, &parts)));
     Ok(match app.config.publish_token {
         Some(_) => Access::Viewer,
         None => Access::Open,

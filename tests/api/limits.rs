@@ -78,6 +78,31 @@ async fn the_server_caps_streams_in_total() {
     assert!(error.contains("maximum of 1 event streams"), "{error}");
 }
 
+/// Makes `allowed` calls that must pass, then one more that must be refused; returns the
+/// refusal.
+async fn one_too_many(
+    server: &TestServer,
+    path: &str,
+    body: &str,
+    allowed: usize,
+) -> (u16, String, String) {
+    for _ in 0..allowed {
+        let (status, json) = server.post(path, body).await;
+        assert!(status.is_success(), "{path}: {status} {json}");
+    }
+    let response = server
+        .client
+        .post(server.url(path))
+        .body(body.to_owned())
+        .send()
+        .await
+        .unwrap();
+    let refused = refusal(response).await;
+    assert_eq!(refused.0, 429, "{path}: {refused:?}");
+    assert!(refused.1.parse::<u64>().unwrap() >= 1);
+    refused
+}
+
 #[tokio::test]
 async fn publishing_is_rate_limited_per_client() {
     let server = TestServer::with(Config {
@@ -85,25 +110,8 @@ async fn publishing_is_rate_limited_per_client() {
         ..Config::default()
     })
     .await;
-    for _ in 0..3 {
-        assert_eq!(
-            server
-                .post("/api/notifications", r#"{"level":"info","title":"ok"}"#)
-                .await
-                .0,
-            202
-        );
-    }
-    let response = server
-        .client
-        .post(server.url("/api/notifications"))
-        .body(r#"{"level":"info","title":"one too many"}"#)
-        .send()
-        .await
-        .unwrap();
-    let (status, retry_after, error) = refusal(response).await;
-    assert_eq!(status, 429);
-    assert!(retry_after.parse::<u64>().unwrap() >= 1);
+    let toast = r#"{"level":"info","title":"ok"}"#;
+    let (_, _, error) = one_too_many(&server, "/api/notifications", toast, 3).await;
     assert!(error.contains("slow down"), "{error}");
 }
 
@@ -245,19 +253,7 @@ async fn job_starts_are_rate_limited_per_client() {
         ..Config::default()
     })
     .await;
-    for _ in 0..2 {
-        assert_eq!(server.post("/api/jobs", r#"{"kind":"logs"}"#).await.0, 201);
-    }
-    let response = server
-        .client
-        .post(server.url("/api/jobs"))
-        .body(r#"{"kind":"logs"}"#)
-        .send()
-        .await
-        .unwrap();
-    let (status, retry_after, error) = refusal(response).await;
-    assert_eq!(status, 429);
-    assert!(retry_after.parse::<u64>().unwrap() >= 1);
+    let (_, _, error) = one_too_many(&server, "/api/jobs", r#"{"kind":"logs"}"#, 2).await;
     assert!(error.contains("too many jobs"), "{error}");
     // The page's controls are charged to the same bucket.
     let response = server

@@ -103,3 +103,52 @@ fn unreadable_certificate_files_are_refused_naming_the_flag() {
         "a key is not a certificate"
     );
 }
+
+/// Over HTTP/2 there is no `Host` header, only the `:authority`: the page's own form posts
+/// must still be recognised as same-origin, and its session cookie must be `Secure`.
+#[tokio::test]
+async fn over_http2_the_pages_controls_work_and_the_session_is_secure() {
+    let (cert, key, pem) = certificate();
+    let mut server = TestServer::https(crate::security::with_token(), &cert, &key).await;
+    let addr = server.addr;
+    let client = reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(pem.as_bytes()).unwrap())
+        .resolve("localhost", addr)
+        .build()
+        .unwrap();
+    let origin = format!("https://localhost:{}", addr.port());
+    let form = |path: &str, body: String| {
+        client
+            .post(format!("{origin}{path}"))
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("origin", &origin)
+            .header("sec-fetch-site", "same-origin")
+            .body(body)
+    };
+    let token = crate::security::TOKEN;
+    let signed_in = form("/api/ui/sign_in", format!("token={token}"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        (signed_in.status().as_u16(), signed_in.version()),
+        (200, Version::HTTP_2)
+    );
+    let cookie = signed_in.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        cookie.contains("Secure") && cookie.contains("HttpOnly"),
+        "{cookie}"
+    );
+    let session = cookie.split(';').next().unwrap().to_owned();
+    let started = form("/api/ui/start_job", "kind=logs".into())
+        .header("cookie", &session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 200, "{:?}", started.text().await);
+    assert_eq!(server.state.hub.read(|s| s.jobs.len()), 1);
+    server.shut_down().await.unwrap();
+}

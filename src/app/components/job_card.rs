@@ -84,7 +84,10 @@ fn detail(detail: &JobDetail) -> AnyView {
         JobDetail::Logs { lines, total } => view! {
             <p class="meta">{format!("{total} log lines")}</p>
             // A reversed flex column keeps the scroll position pinned to the newest line.
-            {(!lines.is_empty()).then(|| view! { <div class="log"><pre>{lines.join("\n")}</pre></div> })}
+            // Focusable, so the log can be scrolled from the keyboard too.
+            {(!lines.is_empty()).then(|| view! {
+                <div class="log" role="log" tabindex="0" aria-label="Job log"><pre>{lines.join("\n")}</pre></div>
+            })}
         }.into_any(),
     }
 }

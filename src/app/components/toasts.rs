@@ -8,7 +8,7 @@ use leptos::prelude::*;
 #[component]
 pub fn ToastStack(store: Store) -> AnyView {
     view! {
-        <section class="toasts" aria-live="polite" aria-label="Notifications">
+        <section class="toasts" aria-live="polite" aria-label="New notifications">
             <For each=move || store.toasts.get() key=|t| (t.id, t.ts_ms) let:toast>
                 <ToastItem toast store/>
             </For>
