@@ -40,12 +40,15 @@ test("a viewer signs in with the token and operates the dashboard over HTTP/2", 
   await expect(page.locator("button[data-kind]")).toHaveCount(0);
   await expect(page.locator(".notify-form")).toHaveCount(0);
   await expect(page.locator(".read-only-note")).toHaveCount(2);
+  await page.locator(".sign-in summary").click();
+  await page.screenshot({ path: "screenshots/latest/dashboard-read-only.png" });
+  await page.locator(".sign-in summary").click();
   for (const colorScheme of ["light", "dark"] as const) {
     await page.emulateMedia({ colorScheme });
     expect(await seriousViolations(page), `${colorScheme} theme, read-only`).toEqual([]);
   }
 
-  await page.getByText("Sign in", { exact: true }).click();
+  await page.locator(".sign-in summary").click();
   const field = page.getByLabel("Operator token");
   await field.fill("not-the-token-0123456789");
   await page.getByRole("button", { name: "Sign in" }).click();

@@ -21,7 +21,7 @@ pub const LIFETIME: Duration = Duration::from_secs(12 * 60 * 60);
 /// A fresh session value for `token`, valid until `now_secs + LIFETIME`.
 pub fn issue(token: &str, now_secs: u64) -> String {
     let expires = now_secs + LIFETIME.as_secs();
-    format!("{expires}.{}", hex(&mac(token, expires)))
+    format!("{expires}.{}", hex::encode(mac(token, expires)))
 }
 
 /// Whether `value` is a session issued for `token` that has not expired at `now_secs`.
@@ -29,7 +29,7 @@ pub fn verify(token: &str, value: &str, now_secs: u64) -> bool {
     let Some((expires, signature)) = value.split_once('.') else {
         return false;
     };
-    let (Ok(expires), Some(signature)) = (expires.parse::<u64>(), unhex(signature)) else {
+    let (Ok(expires), Ok(signature)) = (expires.parse::<u64>(), hex::decode(signature)) else {
         return false;
     };
     // `verify_slice` compares in constant time.
@@ -91,20 +91,6 @@ fn mac(token: &str, expires: u64) -> Vec<u8> {
         .finalize()
         .into_bytes()
         .to_vec()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
-}
-
-fn unhex(text: &str) -> Option<Vec<u8>> {
-    if text.len() % 2 != 0 || !text.is_ascii() {
-        return None;
-    }
-    (0..text.len())
-        .step_by(2)
-        .map(|i| u8::from_str_radix(&text[i..i + 2], 16).ok())
-        .collect()
 }
 
 #[cfg(test)]

@@ -33,7 +33,7 @@ pub fn AccessControl(access: RwSignal<Access>) -> AnyView {
     view! {
         <Show when=move || access.get() == Access::Viewer>
             <details class="sign-in">
-                <summary class="btn btn-quiet">"Sign in"</summary>
+                <summary class="btn">"Sign in"</summary>
                 <ActionForm action=sign_in attr:class="sign-in-form">
                     <p class="sign-in-hint">"Operators sign in with the dashboard's token to start jobs and send notifications."</p>
                     <label class="field">

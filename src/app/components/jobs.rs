@@ -62,7 +62,10 @@ pub fn JobsPanel(jobs: RwSignal<Vec<Job>>, access: RwSignal<Access>) -> AnyView 
                 </For>
             </ol>
             <Show when=move || jobs.with(Vec::is_empty)>
-                <p class="empty">"No jobs yet. Start one above."</p>
+                <p class="empty">
+                    "No jobs yet."
+                    {move || access.get().can_operate().then_some(" Start one above.")}
+                </p>
             </Show>
         </section>
     }
