@@ -29,6 +29,8 @@ mod operator;
 mod parallel_render;
 #[path = "api/post_stream.rs"]
 mod post_stream;
+#[path = "api/quotes.rs"]
+mod quotes;
 #[path = "api/resume.rs"]
 mod resume;
 #[path = "api/security.rs"]

@@ -20,7 +20,7 @@ pub fn Dashboard() -> impl IntoView {
             {move || Suspend::new(async move {
                 match page.await {
                     Ok(page) => {
-                        let store = Store::new(page.snapshot, page.access);
+                        let store = Store::new(page.snapshot, page.access, page.market);
                         crate::live::connect(store, page.head);
                         view! { <Board store/> }.into_any()
                     }
@@ -53,7 +53,7 @@ fn Board(store: Store) -> impl IntoView {
             <p class="static-note">"You are seeing a snapshot. Turn on JavaScript for live updates."</p>
         </noscript>
         <main class="grid">
-            <Ticker quotes=store.quotes/>
+            <Ticker quotes=store.quotes source=store.market/>
             <div class="side">
                 <JobsPanel jobs=store.jobs access=store.access/>
                 <section class="panel notifications" aria-labelledby="notifications-title">

@@ -5,7 +5,7 @@
 //! `state/`; components read single jobs through memos keyed by id.
 
 use crate::{
-    protocol::{Access, Event, QuoteSeries, Snapshot, Toast},
+    protocol::{Access, Event, MarketSource, QuoteSeries, Snapshot, Toast},
     state,
 };
 use leptos::prelude::*;
@@ -61,10 +61,12 @@ pub struct Store {
     pub connection: RwSignal<Connection>,
     /// What this viewer may do: the controls that change state follow it.
     pub access: RwSignal<Access>,
+    /// Where prices come from; fixed for the server's lifetime.
+    pub market: MarketSource,
 }
 
 impl Store {
-    pub fn new(snapshot: Snapshot, access: Access) -> Store {
+    pub fn new(snapshot: Snapshot, access: Access, market: MarketSource) -> Store {
         Store {
             quotes: RwSignal::new(cells(snapshot.quotes)),
             jobs: RwSignal::new(snapshot.jobs),
@@ -72,6 +74,7 @@ impl Store {
             toasts: RwSignal::new(Vec::new()),
             connection: RwSignal::new(Connection::Connecting),
             access: RwSignal::new(access),
+            market,
         }
     }
 

@@ -10,6 +10,7 @@ mod job;
 mod job_spec;
 mod page;
 mod quote;
+mod quote_feed;
 pub mod sse;
 mod toast;
 mod topic;
@@ -17,8 +18,9 @@ mod topic;
 pub use event::{DecodeError, Event, EventId, EventKind, Snapshot};
 pub use job::{ItemError, Job, JobDetail, JobId, JobKind, JobState, PhaseProgress};
 pub use job_spec::{JobSpec, PhaseSpec};
-pub use page::{Access, ErrorBody, PageState};
+pub use page::{Access, ErrorBody, MarketSource, PageState};
 pub use quote::{Quote, QuoteSeries};
+pub use quote_feed::{FedQuote, normalize_symbol, validate_batch};
 pub use toast::{Level, NotificationRequest, Toast};
 pub use topic::{Topic, TopicSet};
 

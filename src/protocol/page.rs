@@ -23,13 +23,24 @@ impl Access {
     }
 }
 
+/// Where the ticker's prices come from, for the panel to say so.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MarketSource {
+    /// The built-in simulation (fed prices join it).
+    Simulated,
+    /// Only what systems feed through `POST /api/quotes`.
+    Fed,
+}
+
 /// The page's first render: the state, the id of the newest event in it (the browser
-/// resumes the stream from there), and what the viewer may do.
+/// resumes the stream from there), what the viewer may do and where prices come from.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PageState {
     pub snapshot: Snapshot,
     pub head: EventId,
     pub access: Access,
+    pub market: MarketSource,
 }
 
 /// The body of every error response, `{"error": "..."}`: from the API and from the page's

@@ -1,7 +1,7 @@
 //! The JSON endpoints of the public API (the event stream is in `sse.rs`).
 
 use super::{AppState, auth::Operator, error::ApiError, job_stream, limits::ClientIp};
-use crate::protocol::{Job, JobId, JobSpec, NotificationRequest, Quote};
+use crate::protocol::{FedQuote, Job, JobId, JobSpec, NotificationRequest, Quote};
 use axum::{
     Json,
     extract::{
@@ -35,6 +35,16 @@ pub async fn quotes(State(app): State<AppState>) -> Json<Vec<Quote>> {
         app.hub
             .read(|s| s.quotes.iter().map(|q| q.quote.clone()).collect()),
     )
+}
+
+/// Takes a batch of prices from outside (see `quote_feed.rs`): all of it or none.
+pub async fn feed_quotes(
+    State(app): State<AppState>,
+    operator: Operator,
+    JsonBody(batch): JsonBody<Vec<FedQuote>>,
+) -> Result<impl IntoResponse, ApiError> {
+    let accepted = app.feed_quotes(&operator, batch)?;
+    Ok((StatusCode::ACCEPTED, Json(json!({ "accepted": accepted }))))
 }
 
 pub async fn jobs(State(app): State<AppState>) -> Json<Vec<Job>> {

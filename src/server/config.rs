@@ -35,6 +35,11 @@ pub struct Config {
     #[arg(long, env = "LIVEDASH_SYMBOLS", value_parser = parse_symbols)]
     pub symbols: Option<Symbols>,
 
+    /// Where the ticker's prices come from: `simulated` runs the built-in market (prices
+    /// fed through `POST /api/quotes` join it); `off` shows only what is fed.
+    #[arg(long, env = "LIVEDASH_MARKET", value_enum, default_value_t = MarketMode::Simulated)]
+    pub market: MarketMode,
+
     /// Quote updates per second across all symbols: 0.01 to 10000.
     #[arg(long, env = "LIVEDASH_QUOTE_RATE", default_value_t = 12.0, value_parser = parse_rate)]
     pub quote_rate: f64,
@@ -124,6 +129,13 @@ pub struct Config {
     pub stream_buffer: u32,
 }
 
+/// Whether the built-in market simulation runs (`--market`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum MarketMode {
+    Simulated,
+    Off,
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum LogFormat {
     Text,
@@ -145,18 +157,7 @@ impl Symbols {
 fn parse_symbols(s: &str) -> Result<Symbols, String> {
     let mut symbols: Vec<String> = Vec::new();
     for raw in s.split(',') {
-        let symbol = raw.trim().to_ascii_uppercase();
-        let valid = (1..=10).contains(&symbol.len())
-            && symbol.starts_with(|c: char| c.is_ascii_alphanumeric())
-            && symbol
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-');
-        if !valid {
-            return Err(format!(
-                "`{}` is not a symbol: 1 to 10 letters, digits, `.` or `-`",
-                raw.trim()
-            ));
-        }
+        let symbol = crate::protocol::normalize_symbol(raw)?;
         if symbols.contains(&symbol) {
             return Err(format!("`{symbol}` is listed twice"));
         }

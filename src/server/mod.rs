@@ -19,6 +19,7 @@ mod market;
 mod metrics;
 /// What the page's server functions do on the server (`app/server_fns.rs` calls it).
 pub(crate) mod page;
+mod quote_feed;
 mod rates;
 mod serve;
 mod session;
@@ -36,7 +37,7 @@ mod site;
 mod site;
 
 pub use auth::Operator;
-pub use config::{Config, LogFormat, Symbols};
+pub use config::{Config, LogFormat, MarketMode, Symbols};
 pub use error::ApiError;
 pub use hub::{Hub, ReplayWindow, Stats};
 pub use state::AppState;
@@ -67,7 +68,7 @@ const MAX_BODY_BYTES: usize = 64 * 1024;
 pub fn router(state: AppState) -> Router {
     let api = Router::new()
         .route("/events", get(sse::events))
-        .route("/quotes", get(api::quotes))
+        .route("/quotes", get(api::quotes).post(api::feed_quotes))
         .route("/jobs", get(api::jobs).post(api::start_job))
         .route("/jobs/{id}/cancel", post(api::cancel_job))
         .route("/notifications", post(api::notify))

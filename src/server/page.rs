@@ -6,9 +6,11 @@
 //! `ResponseOptions` through the reactive context; this file is the one place that reads
 //! them, so the page's code never touches the server's types.
 
-use super::{AppState, auth, error::ApiError, limits::ClientIp, rates::Action, session};
+use super::{
+    AppState, MarketMode, auth, error::ApiError, limits::ClientIp, rates::Action, session,
+};
 use crate::protocol::{
-    Access, ErrorBody, JobId, JobKind, JobSpec, Level, NotificationRequest, PageState,
+    Access, ErrorBody, JobId, JobKind, JobSpec, Level, MarketSource, NotificationRequest, PageState,
 };
 use axum::{
     extract::FromRequestParts,
@@ -25,6 +27,10 @@ pub fn page_state() -> Result<PageState, ErrorBody> {
         snapshot,
         head,
         access: auth::access(&app, &parts.headers),
+        market: match app.config.market {
+            MarketMode::Simulated => MarketSource::Simulated,
+            MarketMode::Off => MarketSource::Fed,
+        },
     })
 }
 

@@ -30,19 +30,24 @@ pub enum Action {
     CancelJob,
     /// Signing in with the token: [`SIGN_INS_PER_MINUTE`], against guessing.
     SignIn,
+    /// Feeding a batch of quotes: [`FEEDS_PER_MINUTE`].
+    FeedQuotes,
 }
 
 /// Cancels per client per minute.
 pub const CANCELS_PER_MINUTE: u32 = 600;
 /// Sign-in attempts per client per minute.
 pub const SIGN_INS_PER_MINUTE: u32 = 10;
+/// Quote batches per client per minute: 100 a second, far above a ticker's needs.
+pub const FEEDS_PER_MINUTE: u32 = 6_000;
 
 impl Action {
-    const ALL: [Action; 4] = [
+    const ALL: [Action; 5] = [
         Action::Notify,
         Action::StartJob,
         Action::CancelJob,
         Action::SignIn,
+        Action::FeedQuotes,
     ];
 
     fn per_minute(self, config: &Config) -> u32 {
@@ -51,6 +56,7 @@ impl Action {
             Action::StartJob => config.jobs_per_minute,
             Action::CancelJob => CANCELS_PER_MINUTE,
             Action::SignIn => SIGN_INS_PER_MINUTE,
+            Action::FeedQuotes => FEEDS_PER_MINUTE,
         }
     }
 
@@ -60,6 +66,7 @@ impl Action {
             Action::StartJob => "too many jobs started by this client; slow down",
             Action::CancelJob => "too many cancels from this client; slow down",
             Action::SignIn => "too many sign-in attempts from this client; wait a minute",
+            Action::FeedQuotes => "too many quote batches from this client; slow down",
         }
     }
 }

@@ -4,7 +4,7 @@
 //! rate (`rates.rs`) and validates alike.
 
 use super::{
-    Config,
+    Config, MarketMode,
     auth::Operator,
     error::ApiError,
     hub::Hub,
@@ -39,7 +39,8 @@ pub struct AppState {
     /// Per-client rates of state-changing operations.
     pub rates: Arc<Rates>,
     next_toast_id: Arc<AtomicU64>,
-    /// The market until [`AppState::take_market`] hands it to its task.
+    /// The simulated market until [`AppState::take_market`] hands it to its task; `None`
+    /// with `--market off`.
     market: Arc<Mutex<Option<Market>>>,
 }
 
@@ -51,9 +52,13 @@ impl FromRef<AppState> for LeptosOptions {
 
 impl AppState {
     pub fn new(config: Config, leptos_options: LeptosOptions) -> AppState {
-        let mut market = Market::new(config.symbols.as_ref().map(|s| s.as_slice()), config.seed);
+        let mut market = (config.market == MarketMode::Simulated)
+            .then(|| Market::new(config.symbols.as_ref().map(|s| s.as_slice()), config.seed));
         let initial = Snapshot {
-            quotes: market.warm_up(now_ms()),
+            quotes: market
+                .as_mut()
+                .map(|m| m.warm_up(now_ms()))
+                .unwrap_or_default(),
             ..Snapshot::default()
         };
         let hub = Hub::new(
@@ -79,7 +84,7 @@ impl AppState {
             jobs,
             shutdown,
             next_toast_id: Arc::new(AtomicU64::new(1)),
-            market: Arc::new(Mutex::new(Some(market))),
+            market: Arc::new(Mutex::new(market)),
         }
     }
 
@@ -89,7 +94,7 @@ impl AppState {
     }
 
     /// Charges `operator` for one `action` (in-process callers are not limited).
-    fn charge(&self, operator: &Operator, action: Action) -> Result<(), ApiError> {
+    pub(super) fn charge(&self, operator: &Operator, action: Action) -> Result<(), ApiError> {
         match operator.ip() {
             Some(ip) => self.rates.charge(ip, action),
             None => Ok(()),

@@ -82,6 +82,7 @@ fn help_documents_every_flag_with_its_environment_twin() {
         ("--max-queued-jobs", "LIVEDASH_MAX_QUEUED_JOBS"),
         ("--jobs-per-minute", "LIVEDASH_JOBS_PER_MINUTE"),
         ("--header-timeout-secs", "LIVEDASH_HEADER_TIMEOUT_SECS"),
+        ("--market", "LIVEDASH_MARKET"),
     ] {
         assert!(
             help.contains(flag) && help.contains(env),

@@ -1,16 +1,25 @@
 //! The market table: one row per symbol, each row reactive on its own.
 
 use super::quote_row::QuoteRow;
-use crate::app::store::QuoteCell;
+use crate::{app::store::QuoteCell, protocol::MarketSource};
 use leptos::prelude::*;
 
 #[component]
-pub fn Ticker(quotes: RwSignal<Vec<QuoteCell>>) -> AnyView {
+pub fn Ticker(quotes: RwSignal<Vec<QuoteCell>>, source: MarketSource) -> AnyView {
+    let origin = match source {
+        MarketSource::Simulated => "simulated",
+        MarketSource::Fed => "fed through the API",
+    };
+    let hint = move || {
+        let n = quotes.with(Vec::len);
+        let noun = if n == 1 { "symbol" } else { "symbols" };
+        format!("{n} {noun} · {origin}")
+    };
     view! {
         <section class="panel ticker" aria-labelledby="ticker-title">
             <div class="panel-head">
                 <h2 id="ticker-title">"Market"</h2>
-                <span class="hint">{move || quotes.with(Vec::len)} " symbols · simulated"</span>
+                <span class="hint">{hint}</span>
             </div>
             <table class="quotes">
                 <thead>
@@ -28,6 +37,9 @@ pub fn Ticker(quotes: RwSignal<Vec<QuoteCell>>) -> AnyView {
                     </For>
                 </tbody>
             </table>
+            <Show when=move || quotes.with(Vec::is_empty)>
+                <p class="empty">"No prices yet. Systems feed them with " <code>"POST /api/quotes"</code> "."</p>
+            </Show>
         </section>
     }
     .into_any()
