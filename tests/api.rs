@@ -31,6 +31,8 @@ mod parallel_render;
 mod post_stream;
 #[path = "api/quotes.rs"]
 mod quotes;
+#[path = "api/reported.rs"]
+mod reported;
 #[path = "api/resume.rs"]
 mod resume;
 #[path = "api/security.rs"]

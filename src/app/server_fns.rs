@@ -19,6 +19,7 @@ impl FromServerFnError for ErrorBody {
     fn from_server_fn_error(value: ServerFnErrorErr) -> Self {
         ErrorBody {
             error: value.to_string(),
+            state: None,
         }
     }
 }

@@ -178,6 +178,9 @@ mod tests {
                 errors: vec![],
             },
             error: None,
+            message: None,
+            log: Default::default(),
+            reported: false,
             created_ms: 1,
             updated_ms: 2,
         };

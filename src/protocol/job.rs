@@ -101,11 +101,37 @@ pub enum JobDetail {
         failed: u32,
         errors: Vec<ItemError>,
     },
-    /// `lines` keeps only the newest [`Job::MAX_LOG_LINES`]; `total` counts them all.
-    Logs {
-        lines: Vec<String>,
-        total: u32,
+    /// Indeterminate: no percentage; the job's log tells its story.
+    Logs,
+    /// Counted work reported from outside: `done` of `total`, and how many items succeeded
+    /// and failed if the reporter says (with the newest failures' messages).
+    Counted {
+        done: u64,
+        total: u64,
+        succeeded: u64,
+        failed: u64,
+        errors: Vec<String>,
     },
+}
+
+/// The newest lines a job logged (at most [`Job::MAX_LOG_LINES`], oldest first) and how
+/// many it logged in all.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct JobLog {
+    pub lines: Vec<String>,
+    pub total: u64,
+}
+
+impl JobLog {
+    /// Appends lines, dropping the oldest beyond the bound.
+    pub fn push(&mut self, lines: impl IntoIterator<Item = String>) {
+        for line in lines {
+            self.lines.push(line);
+            self.total += 1;
+        }
+        let excess = self.lines.len().saturating_sub(Job::MAX_LOG_LINES);
+        self.lines.drain(..excess);
+    }
 }
 
 /// A job as the dashboard shows it. Every `job` event carries the whole (small) job, so a
@@ -120,22 +146,23 @@ pub struct Job {
     pub detail: JobDetail,
     /// Why the job failed, when it did.
     pub error: Option<String>,
+    /// The status line its reporter sent last (reported jobs).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub message: Option<String>,
+    #[serde(default)]
+    pub log: JobLog,
+    /// Driven from outside (`POST /api/jobs/{id}/report`) rather than simulated here.
+    #[serde(default)]
+    pub reported: bool,
     pub created_ms: Millis,
     pub updated_ms: Millis,
 }
 
 impl Job {
-    pub const MAX_LOG_LINES: usize = 12;
+    /// Log lines a job keeps (the oldest go first); every snapshot carries them.
+    pub const MAX_LOG_LINES: usize = 20;
+    /// Item failures a job keeps, newest last.
     pub const MAX_ITEM_ERRORS: usize = 8;
-
-    pub fn kind(&self) -> JobKind {
-        match self.detail {
-            JobDetail::Percent { .. } => JobKind::Percent,
-            JobDetail::Phases { .. } => JobKind::Phases,
-            JobDetail::Batch { .. } => JobKind::Batch,
-            JobDetail::Logs { .. } => JobKind::Logs,
-        }
-    }
 
     /// Progress as a whole percentage, for `aria-valuenow` and labels.
     pub fn percent(&self) -> Option<u32> {

@@ -38,6 +38,29 @@ pub enum JobSpec {
         #[serde(default = "defaults::step_ms")]
         step_ms: u64,
     },
+    /// Work done elsewhere that its owner reports (`POST /api/jobs/{id}/report`).
+    Reported(ReportedSpec),
+}
+
+/// A reported job: counted (`total`), in weighted `phases`, or neither (indeterminate: log
+/// lines only).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportedSpec {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub total: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phases: Option<Vec<ReportedPhase>>,
+}
+
+/// A phase of a reported job: its name and how much it counts toward the whole.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReportedPhase {
+    pub name: String,
+    #[serde(default = "defaults::weight")]
+    pub weight: f64,
 }
 
 /// A phase of a `phases` job request: `steps` ticks, counting `weight` toward the whole.
@@ -96,6 +119,10 @@ impl JobSpec {
     /// Upper bound on a step's duration.
     pub const MAX_STEP_MS: u64 = 60_000;
     pub const MAX_PHASES: usize = 20;
+    /// Upper bound on a reported job's total.
+    pub const MAX_TOTAL: u64 = 1_000_000_000_000;
+    /// Longest title.
+    pub const MAX_TITLE: usize = 120;
 
     /// The spec with every parameter at its default.
     pub fn default_for(kind: JobKind) -> JobSpec {
@@ -103,22 +130,68 @@ impl JobSpec {
         serde_json::from_str(&json).expect("every kind has defaults for all parameters")
     }
 
-    pub fn kind(&self) -> JobKind {
+    /// The simulated kind, or `None` for a reported job.
+    pub fn kind(&self) -> Option<JobKind> {
         match self {
-            JobSpec::Percent { .. } => JobKind::Percent,
-            JobSpec::Phases { .. } => JobKind::Phases,
-            JobSpec::Batch { .. } => JobKind::Batch,
-            JobSpec::Logs { .. } => JobKind::Logs,
+            JobSpec::Percent { .. } => Some(JobKind::Percent),
+            JobSpec::Phases { .. } => Some(JobKind::Phases),
+            JobSpec::Batch { .. } => Some(JobKind::Batch),
+            JobSpec::Logs { .. } => Some(JobKind::Logs),
+            JobSpec::Reported(_) => None,
         }
     }
 
+    /// A simulated step's duration (0 for a reported job: it has no steps).
     pub fn step_ms(&self) -> u64 {
         match self {
             JobSpec::Percent { step_ms, .. }
             | JobSpec::Phases { step_ms, .. }
             | JobSpec::Batch { step_ms, .. }
             | JobSpec::Logs { step_ms, .. } => *step_ms,
+            JobSpec::Reported(_) => 0,
         }
+    }
+
+    fn validate_reported(
+        title: &str,
+        total: Option<u64>,
+        phases: Option<&[ReportedPhase]>,
+    ) -> Result<(), String> {
+        let title = title.trim();
+        if title.is_empty() || title.chars().count() > Self::MAX_TITLE {
+            return Err(format!(
+                "`title` must be 1 to {} characters",
+                Self::MAX_TITLE
+            ));
+        }
+        if total.is_some_and(|t| !(1..=Self::MAX_TOTAL).contains(&t)) {
+            return Err(format!("`total` must be between 1 and {}", Self::MAX_TOTAL));
+        }
+        let Some(phases) = phases else {
+            return Ok(());
+        };
+        if total.is_some() {
+            return Err("give `total` (counted) or `phases`, not both".into());
+        }
+        if phases.is_empty() || phases.len() > Self::MAX_PHASES {
+            return Err(format!(
+                "`phases` must list 1 to {} phases",
+                Self::MAX_PHASES
+            ));
+        }
+        for (i, phase) in phases.iter().enumerate() {
+            let name = phase.name.trim();
+            if name.is_empty() || name.chars().count() > 40 {
+                return Err(format!("`phases[{i}].name` must be 1 to 40 characters"));
+            }
+            if phases[..i].iter().any(|p| p.name.trim() == name) {
+                return Err(format!("`phases[{i}].name` `{name}` is listed twice"));
+            }
+            if !(phase.weight.is_finite() && phase.weight > 0.0 && phase.weight <= 1e6) {
+                return Err(format!("`phases[{i}].weight` must be a positive number"));
+            }
+        }
+        Ok(())
     }
 
     /// Checks the ranges serde cannot express; the message names the offending field.
@@ -133,6 +206,9 @@ impl JobSpec {
                 ))
             }
         };
+        if let JobSpec::Reported(spec) = self {
+            return Self::validate_reported(&spec.title, spec.total, spec.phases.as_deref());
+        }
         let step_ms = self.step_ms();
         if !(1..=Self::MAX_STEP_MS).contains(&step_ms) {
             return Err(format!(
@@ -185,6 +261,7 @@ impl JobSpec {
                     u32::try_from(total).unwrap_or(u32::MAX),
                 )
             }
+            JobSpec::Reported(_) => Ok(()),
         }
     }
 }
@@ -197,7 +274,7 @@ mod tests {
     fn every_kind_has_valid_defaults() {
         for kind in JobKind::ALL {
             let spec = JobSpec::default_for(kind);
-            assert_eq!(spec.kind(), kind);
+            assert_eq!(spec.kind(), Some(kind));
             spec.validate().unwrap();
         }
     }
@@ -213,5 +290,41 @@ mod tests {
         assert!(rate.validate().unwrap_err().contains("`fail_rate`"));
         let none: JobSpec = serde_json::from_str(r#"{"kind":"phases","phases":[]}"#).unwrap();
         assert!(none.validate().is_err());
+    }
+
+    #[test]
+    fn reported_specs_name_what_is_wrong() {
+        let check = |json: &str| {
+            serde_json::from_str::<JobSpec>(json)
+                .map_err(|e| e.to_string())
+                .and_then(|spec| spec.validate())
+        };
+        check(r#"{"kind":"reported","title":"Nightly import","total":1200}"#).unwrap();
+        check(r#"{"kind":"reported","title":"Deploy","phases":[{"name":"build","weight":3},{"name":"ship"}]}"#).unwrap();
+        check(r#"{"kind":"reported","title":"Backup"}"#).unwrap();
+        for (json, field) in [
+            (r#"{"kind":"reported"}"#, "title"),
+            (r#"{"kind":"reported","title":" "}"#, "`title`"),
+            (r#"{"kind":"reported","title":"t","total":0}"#, "`total`"),
+            (
+                r#"{"kind":"reported","title":"t","total":5,"phases":[{"name":"a"}]}"#,
+                "not both",
+            ),
+            (
+                r#"{"kind":"reported","title":"t","phases":[{"name":"a"},{"name":"a"}]}"#,
+                "`phases[1].name`",
+            ),
+            (
+                r#"{"kind":"reported","title":"t","phases":[{"name":"a","weight":0}]}"#,
+                "`phases[0].weight`",
+            ),
+            (
+                r#"{"kind":"reported","title":"t","steps":3}"#,
+                "unknown field `steps`",
+            ),
+        ] {
+            let error = check(json).unwrap_err();
+            assert!(error.contains(field), "{json}: {error}");
+        }
     }
 }

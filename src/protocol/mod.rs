@@ -7,6 +7,7 @@
 
 mod event;
 mod job;
+mod job_report;
 mod job_spec;
 mod page;
 mod quote;
@@ -16,8 +17,9 @@ mod toast;
 mod topic;
 
 pub use event::{DecodeError, Event, EventId, EventKind, Snapshot};
-pub use job::{ItemError, Job, JobDetail, JobId, JobKind, JobState, PhaseProgress};
-pub use job_spec::{JobSpec, PhaseSpec};
+pub use job::{ItemError, Job, JobDetail, JobId, JobKind, JobLog, JobState, PhaseProgress};
+pub use job_report::{JobReport, Lines, ReportedEnd};
+pub use job_spec::{JobSpec, PhaseSpec, ReportedPhase, ReportedSpec};
 pub use page::{Access, ErrorBody, MarketSource, PageState};
 pub use quote::{Quote, QuoteSeries};
 pub use quote_feed::{FedQuote, normalize_symbol, validate_batch};

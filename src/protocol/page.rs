@@ -1,7 +1,7 @@
 //! What the page itself exchanges with the server: its first state, what its viewer may
 //! do, and the error every failed request carries.
 
-use super::{EventId, Snapshot};
+use super::{EventId, JobState, Snapshot};
 use serde::{Deserialize, Serialize};
 
 /// What the viewer of the dashboard may do.
@@ -49,4 +49,7 @@ pub struct PageState {
 #[error("{error}")]
 pub struct ErrorBody {
     pub error: String,
+    /// With a 409 to a job's reporter: the state the job is in (e.g. `cancelled`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<JobState>,
 }

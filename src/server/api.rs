@@ -1,7 +1,7 @@
 //! The JSON endpoints of the public API (the event stream is in `sse.rs`).
 
 use super::{AppState, auth::Operator, error::ApiError, job_stream, limits::ClientIp};
-use crate::protocol::{FedQuote, Job, JobId, JobSpec, NotificationRequest, Quote};
+use crate::protocol::{FedQuote, Job, JobId, JobReport, JobSpec, NotificationRequest, Quote};
 use axum::{
     Json,
     extract::{
@@ -16,7 +16,8 @@ use serde::{Deserialize, de::DeserializeOwned};
 use serde_json::json;
 
 /// A JSON request body. Unlike `axum::Json` it does not insist on a `Content-Type` (so a
-/// plain `curl -d` works) and every failure is a 400 whose message says what was wrong.
+/// plain `curl -d` works) and every failure is a 400 whose message says what was wrong and,
+/// where it can, in which field.
 pub struct JsonBody<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
@@ -24,9 +25,39 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
         let bytes = Bytes::from_request(req, state).await?;
-        serde_json::from_slice(&bytes)
-            .map(JsonBody)
-            .map_err(|e| ApiError::BadRequest(format!("invalid JSON body: {e}")))
+        decode(&mut serde_json::Deserializer::from_slice(&bytes)).map(JsonBody)
+    }
+}
+
+/// Deserializes, naming the field of a bad value where serde can tell (`[2].price`).
+fn decode<'de, T: serde::Deserialize<'de>>(
+    json: impl serde::Deserializer<'de, Error = serde_json::Error>,
+) -> Result<T, ApiError> {
+    serde_path_to_error::deserialize(json).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        ApiError::BadRequest(match path.as_str() {
+            "." | "" => format!("invalid JSON body: {inner}"),
+            path => format!("invalid JSON body: `{path}`: {inner}"),
+        })
+    })
+}
+
+/// The body of `POST /api/jobs`. Serde loses the field path inside an internally tagged
+/// enum, so a reported job's spec, which clients write by hand, is decoded on its own: a
+/// negative `total` is named as such.
+pub struct SpecBody(pub JobSpec);
+
+impl<S: Send + Sync> FromRequest<S> for SpecBody {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let JsonBody(mut value) = JsonBody::<serde_json::Value>::from_request(req, state).await?;
+        if value.get("kind").and_then(|k| k.as_str()) == Some("reported") {
+            value.as_object_mut().map(|o| o.remove("kind"));
+            return decode(value).map(|spec| SpecBody(JobSpec::Reported(spec)));
+        }
+        decode(value).map(SpecBody)
     }
 }
 
@@ -67,7 +98,7 @@ pub async fn start_job(
     ClientIp(ip): ClientIp,
     headers: HeaderMap,
     query: Result<Query<StartQuery>, QueryRejection>,
-    JsonBody(spec): JsonBody<JobSpec>,
+    SpecBody(spec): SpecBody,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
     let wants_stream = headers
@@ -100,6 +131,18 @@ pub async fn cancel_job(
         StatusCode::ACCEPTED,
         Json(json!({ "id": id, "status": "cancelling" })),
     ))
+}
+
+/// A reporter's progress report for its job: 200 with the job as it now stands.
+pub async fn report_job(
+    State(app): State<AppState>,
+    operator: Operator,
+    id: Result<Path<JobId>, PathRejection>,
+    JsonBody(report): JsonBody<JobReport>,
+) -> Result<Json<Job>, ApiError> {
+    let Path(id) =
+        id.map_err(|_| ApiError::BadRequest("job id must be a positive integer".into()))?;
+    Ok(Json(app.report_job(&operator, id, report)?))
 }
 
 /// Publishes a toast. Authorization comes before the body is read, so an unauthorized

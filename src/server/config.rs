@@ -106,6 +106,15 @@ pub struct Config {
     #[arg(long, env = "LIVEDASH_MAX_QUEUED_JOBS", default_value_t = 100, value_parser = clap::value_parser!(u32).range(0..=100_000))]
     pub max_queued_jobs: u32,
 
+    /// Reported jobs (driven through `POST /api/jobs/{id}/report`) that may be running at
+    /// once; a creation beyond that is refused (503 with `Retry-After`).
+    #[arg(long, env = "LIVEDASH_MAX_REPORTED_JOBS", default_value_t = 100, value_parser = clap::value_parser!(u32).range(0..=100_000))]
+    pub max_reported_jobs: u32,
+
+    /// Seconds a reported job may go without a report before it ends `failed`.
+    #[arg(long, env = "LIVEDASH_REPORT_TIMEOUT_SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub report_timeout_secs: u64,
+
     /// Seconds a connection may take to send a request's headers, and may stay idle
     /// between requests, before it is closed.
     #[arg(long, env = "LIVEDASH_HEADER_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]

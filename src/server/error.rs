@@ -29,6 +29,13 @@ pub enum ApiError {
     /// The request was valid but the resource's state does not allow it.
     #[error("{0}")]
     Conflict(String),
+    /// A report to a job that is not running as a reported job: the body says its state,
+    /// so a reporter learns it was cancelled and stops.
+    #[error("{message}")]
+    JobNotRunning {
+        message: String,
+        state: crate::protocol::JobState,
+    },
     /// A client is over one of its limits; it may retry after the given seconds.
     #[error("{message}")]
     TooManyRequests { message: String, retry_after: u64 },
@@ -48,7 +55,7 @@ impl ApiError {
             ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
             ApiError::NotFound(_) => StatusCode::NOT_FOUND,
             ApiError::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Conflict(_) => StatusCode::CONFLICT,
+            ApiError::Conflict(_) | ApiError::JobNotRunning { .. } => StatusCode::CONFLICT,
             ApiError::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::Unavailable { .. } => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Rejected(status, _) => *status,
@@ -91,6 +98,10 @@ impl From<&ApiError> for ErrorBody {
     fn from(error: &ApiError) -> Self {
         ErrorBody {
             error: error.to_string(),
+            state: match error {
+                ApiError::JobNotRunning { state, .. } => Some(*state),
+                _ => None,
+            },
         }
     }
 }

@@ -71,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .route("/quotes", get(api::quotes).post(api::feed_quotes))
         .route("/jobs", get(api::jobs).post(api::start_job))
         .route("/jobs/{id}/cancel", post(api::cancel_job))
+        .route("/jobs/{id}/report", post(api::report_job))
         .route("/notifications", post(api::notify))
         .fallback(api::not_found)
         .method_not_allowed_fallback(error::method_not_allowed)

@@ -101,6 +101,7 @@ fn request() -> Result<(AppState, Parts), ErrorBody> {
         (Some(app), Some(parts)) => Ok((app, parts)),
         _ => Err(ErrorBody {
             error: "the server function ran outside a request".into(),
+            state: None,
         }),
     }
 }

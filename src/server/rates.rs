@@ -32,6 +32,8 @@ pub enum Action {
     SignIn,
     /// Feeding a batch of quotes: [`FEEDS_PER_MINUTE`].
     FeedQuotes,
+    /// Reporting a job's progress: [`REPORTS_PER_MINUTE`].
+    Report,
 }
 
 /// Cancels per client per minute.
@@ -40,14 +42,17 @@ pub const CANCELS_PER_MINUTE: u32 = 600;
 pub const SIGN_INS_PER_MINUTE: u32 = 10;
 /// Quote batches per client per minute: 100 a second, far above a ticker's needs.
 pub const FEEDS_PER_MINUTE: u32 = 6_000;
+/// Job reports per client per minute: 100 a second, for many jobs reporting often.
+pub const REPORTS_PER_MINUTE: u32 = 6_000;
 
 impl Action {
-    const ALL: [Action; 5] = [
+    const ALL: [Action; 6] = [
         Action::Notify,
         Action::StartJob,
         Action::CancelJob,
         Action::SignIn,
         Action::FeedQuotes,
+        Action::Report,
     ];
 
     fn per_minute(self, config: &Config) -> u32 {
@@ -57,6 +62,7 @@ impl Action {
             Action::CancelJob => CANCELS_PER_MINUTE,
             Action::SignIn => SIGN_INS_PER_MINUTE,
             Action::FeedQuotes => FEEDS_PER_MINUTE,
+            Action::Report => REPORTS_PER_MINUTE,
         }
     }
 
@@ -67,6 +73,7 @@ impl Action {
             Action::CancelJob => "too many cancels from this client; slow down",
             Action::SignIn => "too many sign-in attempts from this client; wait a minute",
             Action::FeedQuotes => "too many quote batches from this client; slow down",
+            Action::Report => "too many job reports from this client; slow down",
         }
     }
 }

@@ -8,14 +8,16 @@ use super::{
     auth::Operator,
     error::ApiError,
     hub::Hub,
-    jobs::{CancelError, Jobs, QueueFull},
+    jobs::{CancelError, JobLimits, Jobs, QueueFull, ReportError, TooManyReported},
     limits::Limits,
     market::Market,
     now_ms,
     rates::{Action, Rates},
     site,
 };
-use crate::protocol::{Event, Job, JobId, JobSpec, NotificationRequest, Snapshot, Toast};
+use crate::protocol::{
+    Event, Job, JobId, JobReport, JobSpec, NotificationRequest, Snapshot, Toast,
+};
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
 use std::sync::{
@@ -68,13 +70,13 @@ impl AppState {
         );
         let shutdown = CancellationToken::new();
         let seed = config.seed.unwrap_or_else(now_ms);
-        let jobs = Jobs::new(
-            hub.clone(),
-            config.max_running_jobs as usize,
-            config.max_queued_jobs as usize,
-            seed,
-            shutdown.clone(),
-        );
+        let limits = JobLimits {
+            max_running: config.max_running_jobs as usize,
+            max_queued: config.max_queued_jobs as usize,
+            max_reported: config.max_reported_jobs as usize,
+            report_timeout: std::time::Duration::from_secs(config.report_timeout_secs),
+        };
+        let jobs = Jobs::new(hub.clone(), limits, seed, shutdown.clone());
         AppState {
             leptos_options: site::leptos_options(leptos_options),
             limits: Limits::new(&config),
@@ -104,6 +106,17 @@ impl AppState {
     pub fn start_job(&self, operator: &Operator, spec: JobSpec) -> Result<Job, ApiError> {
         self.charge(operator, Action::StartJob)?;
         spec.validate().map_err(ApiError::BadRequest)?;
+        if let JobSpec::Reported(spec) = &spec {
+            return self
+                .jobs
+                .create_reported(&spec.title, spec.total, spec.phases.as_deref())
+                .map_err(|TooManyReported(max)| ApiError::Unavailable {
+                    message: format!(
+                        "{max} reported jobs are running, the most allowed; end one first"
+                    ),
+                    retry_after: JOB_QUEUE_RETRY_AFTER,
+                });
+        }
         self.jobs
             .start(spec)
             .map_err(|QueueFull { queued }| ApiError::Unavailable {
@@ -121,6 +134,27 @@ impl AppState {
             CancelError::AlreadyFinished(state) => {
                 ApiError::Conflict(format!("job {id} already {}", state.as_str()))
             }
+        })
+    }
+
+    /// Applies a reporter's report to its job; a job that ended answers with its state.
+    pub fn report_job(
+        &self,
+        operator: &Operator,
+        id: JobId,
+        report: JobReport,
+    ) -> Result<Job, ApiError> {
+        self.charge(operator, Action::Report)?;
+        self.jobs.report(id, report).map_err(|e| match e {
+            ReportError::NotFound => ApiError::NotFound(format!("no job with id {id}")),
+            ReportError::NotRunning(state, why) => ApiError::JobNotRunning {
+                message: match why {
+                    "simulated" => format!("job {id} is simulated here, not reported"),
+                    _ => format!("job {id} already {}", state.as_str()),
+                },
+                state,
+            },
+            ReportError::Invalid(message) => ApiError::BadRequest(message),
         })
     }
 

@@ -42,6 +42,9 @@ mod tests {
             progress: Some(f64::from(done) / 10.0),
             detail: JobDetail::Percent { done, total: 10 },
             error: None,
+            message: None,
+            log: Default::default(),
+            reported: false,
             created_ms: 0,
             updated_ms: 0,
         }

@@ -2,7 +2,7 @@
 
 use crate::{
     app::server_fns::CancelJob,
-    protocol::{Access, Job, JobDetail},
+    protocol::{Access, Job, JobDetail, JobLog},
 };
 use leptos::prelude::*;
 
@@ -14,7 +14,7 @@ pub fn JobCard(
     access: RwSignal<Access>,
 ) -> AnyView {
     // Ids start again after a server restart, so a card is for an id *and* a start time.
-    let (id, created) = (initial.id, initial.created_ms);
+    let (id, created, reported) = (initial.id, initial.created_ms, initial.reported);
     // Re-runs on any list change but only notifies this card when its own job changed.
     let job = Memo::new(move |_| {
         jobs.with(|list| {
@@ -31,6 +31,7 @@ pub fn JobCard(
         <li class=move || format!("job state-{}", state()) data-job-id=id>
             <div class="job-head">
                 <h3>{title.clone()}</h3>
+                {reported.then(|| view! { <span class="source" title="Reported by an outside system">"reported"</span> })}
                 <span class="badge">{state}</span>
             </div>
             <div class="job-progress">
@@ -41,7 +42,9 @@ pub fn JobCard(
                 </div>
                 <span class="pct">{move || percent().map_or_else(|| "—".to_owned(), |p| format!("{p}%"))}</span>
             </div>
-            <div class="job-detail">{move || job.with(|j| detail(&j.detail))}</div>
+            <div class="job-detail">{move || job.with(detail)}</div>
+            {move || job.with(|j| j.message.clone()).map(|m| view! { <p class="job-message">{m}</p> })}
+            {move || job.with(|j| log(&j.log))}
             {move || job.with(|j| j.error.clone()).map(|e| view! { <p class="job-error">{e}</p> })}
             <Show when=move || access.get().can_operate() && job.with(|j| !j.state.is_final())>
                 <ActionForm action=cancel attr:class="cancel-form">
@@ -54,9 +57,11 @@ pub fn JobCard(
     .into_any()
 }
 
-fn detail(detail: &JobDetail) -> AnyView {
-    match detail {
-        JobDetail::Percent { done, total } => view! { <p class="meta">{format!("{done} of {total} steps")}</p> }.into_any(),
+fn detail(job: &Job) -> AnyView {
+    match &job.detail {
+        JobDetail::Percent { done, total } => {
+            view! { <p class="meta">{format!("{done} of {total} steps")}</p> }.into_any()
+        }
         JobDetail::Phases { phases, current } => {
             let current = *current;
             view! {
@@ -70,7 +75,12 @@ fn detail(detail: &JobDetail) -> AnyView {
                 </ol>
             }.into_any()
         }
-        JobDetail::Batch { total, succeeded, failed, errors } => view! {
+        JobDetail::Batch {
+            total,
+            succeeded,
+            failed,
+            errors,
+        } => view! {
             <p class="meta">
                 <span class="ok">{format!("✓ {succeeded} succeeded")}</span>
                 " · "
@@ -80,14 +90,42 @@ fn detail(detail: &JobDetail) -> AnyView {
             <ul class="item-errors">
                 {errors.iter().map(|e| view! { <li>{e.message.clone()}</li> }).collect_view()}
             </ul>
-        }.into_any(),
-        JobDetail::Logs { lines, total } => view! {
-            <p class="meta">{format!("{total} log lines")}</p>
-            // A reversed flex column keeps the scroll position pinned to the newest line.
-            // Focusable, so the log can be scrolled from the keyboard too.
-            {(!lines.is_empty()).then(|| view! {
-                <div class="log" role="log" tabindex="0" aria-label="Job log"><pre>{lines.join("\n")}</pre></div>
-            })}
-        }.into_any(),
+        }
+        .into_any(),
+        JobDetail::Logs => {
+            view! { <p class="meta">{format!("{} log lines", job.log.total)}</p> }.into_any()
+        }
+        JobDetail::Counted {
+            done,
+            total,
+            succeeded,
+            failed,
+            errors,
+        } => {
+            let outcomes = (*succeeded + *failed > 0).then(|| {
+                view! {
+                    " · " <span class="ok">{format!("✓ {succeeded}")}</span>
+                    " · " <span class="bad">{format!("✗ {failed}")}</span>
+                }
+            });
+            view! {
+                <p class="meta">{format!("{done} of {total}")} {outcomes}</p>
+                <ul class="item-errors">
+                    {errors.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view()}
+                </ul>
+            }
+            .into_any()
+        }
     }
+}
+
+/// The job's newest log lines. A reversed flex column keeps the scroll position pinned to
+/// the newest line; the box is focusable, so it scrolls from the keyboard too.
+fn log(log: &JobLog) -> Option<AnyView> {
+    (!log.lines.is_empty()).then(|| {
+        view! {
+            <div class="log" role="log" tabindex="0" aria-label="Job log"><pre>{log.lines.join("\n")}</pre></div>
+        }
+        .into_any()
+    })
 }

@@ -5,7 +5,11 @@
 //! Cancelling fires the job's token; the task notices before its next step, publishes the
 //! `cancelled` state as its last event and exits, so no progress follows a cancellation.
 
+mod report;
+mod reported;
 mod work;
+
+pub use reported::{ReportError, TooManyReported};
 
 use super::{hub::Hub, now_ms};
 use crate::protocol::{Event, Job, JobId, JobSpec, JobState};
@@ -25,6 +29,15 @@ use work::Work;
 #[derive(Debug, PartialEq, Eq)]
 pub struct QueueFull {
     pub queued: usize,
+}
+
+/// How many jobs of each sort the server holds, and how long a reporter may be silent.
+#[derive(Clone, Copy, Debug)]
+pub struct JobLimits {
+    pub max_running: usize,
+    pub max_queued: usize,
+    pub max_reported: usize,
+    pub report_timeout: Duration,
 }
 
 /// Why a job could not be cancelled.
@@ -49,6 +62,11 @@ struct Inner {
     /// Jobs that may be running or queued at once (`live` never holds more).
     capacity: usize,
     max_running: usize,
+    /// The reported jobs still running (see `reported.rs`), at most `max_reported`.
+    reported: Mutex<reported::Registry>,
+    max_reported: usize,
+    /// A reported job whose reporter is silent this long ends `failed`.
+    report_timeout: Duration,
     /// Mixed with each job id to seed its randomness (batch failures).
     seed: u64,
     /// Parent of every job's token: shutting down cancels them all.
@@ -58,13 +76,13 @@ struct Inner {
 }
 
 impl Jobs {
-    pub fn new(
-        hub: Hub,
-        max_running: usize,
-        max_queued: usize,
-        seed: u64,
-        shutdown: CancellationToken,
-    ) -> Jobs {
+    pub fn new(hub: Hub, limits: JobLimits, seed: u64, shutdown: CancellationToken) -> Jobs {
+        let JobLimits {
+            max_running,
+            max_queued,
+            max_reported,
+            report_timeout,
+        } = limits;
         Jobs {
             inner: Arc::new(Inner {
                 hub,
@@ -73,6 +91,9 @@ impl Jobs {
                 slots: Arc::new(Semaphore::new(max_running)),
                 capacity: max_running + max_queued,
                 max_running,
+                reported: Mutex::default(),
+                max_reported,
+                report_timeout,
                 seed,
                 shutdown,
                 tasks: TaskTracker::new(),
@@ -120,6 +141,9 @@ impl Jobs {
     }
 
     pub fn cancel(&self, id: JobId) -> Result<(), CancelError> {
+        if self.end_reported(id, JobState::Cancelled, None) {
+            return Ok(());
+        }
         if let Some(token) = self.inner.lock_live().get(&id) {
             token.cancel();
             return Ok(());
@@ -136,6 +160,12 @@ impl Jobs {
 }
 
 impl Inner {
+    fn lock_reported(&self) -> std::sync::MutexGuard<'_, reported::Registry> {
+        self.reported
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     fn lock_live(&self) -> std::sync::MutexGuard<'_, HashMap<JobId, CancellationToken>> {
         self.live
             .lock()

@@ -39,10 +39,8 @@ impl Work {
                 failed: 0,
                 errors: vec![],
             },
-            JobSpec::Logs { .. } => JobDetail::Logs {
-                lines: vec![],
-                total: 0,
-            },
+            JobSpec::Logs { .. } => JobDetail::Logs,
+            JobSpec::Reported(_) => unreachable!("reported jobs are not simulated"),
         };
         let progress = (!matches!(spec, JobSpec::Logs { .. })).then_some(0.0);
         let title = match &spec {
@@ -50,6 +48,7 @@ impl Work {
             JobSpec::Phases { phases, .. } => format!("Data migration · {} phases", phases.len()),
             JobSpec::Batch { items, .. } => format!("Image batch · {items} items"),
             JobSpec::Logs { .. } => "Deploy · streaming logs".to_owned(),
+            JobSpec::Reported(spec) => spec.title.clone(),
         };
         let job = Job {
             id,
@@ -58,6 +57,9 @@ impl Work {
             progress,
             detail,
             error: None,
+            message: None,
+            log: Default::default(),
+            reported: false,
             created_ms: now,
             updated_ms: now,
         };
@@ -148,12 +150,8 @@ impl Work {
                 }
                 step >= *items
             }
-            (JobSpec::Logs { lines: wanted, .. }, JobDetail::Logs { lines, total }) => {
-                *total = step;
-                lines.push(log_line(step, *wanted));
-                if lines.len() > Job::MAX_LOG_LINES {
-                    lines.remove(0);
-                }
+            (JobSpec::Logs { lines: wanted, .. }, JobDetail::Logs) => {
+                self.job.log.push([log_line(step, *wanted)]);
                 step >= *wanted
             }
             _ => unreachable!("a job's detail always matches its spec"),
@@ -195,6 +193,7 @@ fn log_line(step: u32, total: u32) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::protocol::JobLog;
 
     fn run_to_end(spec: JobSpec) -> (Work, u32) {
         let mut work = Work::new(1, spec, 42, 0);
@@ -289,9 +288,8 @@ mod tests {
             step_ms: 1,
         });
         assert_eq!(work.job.progress, None);
-        let JobDetail::Logs { lines, total } = &work.job.detail else {
-            unreachable!()
-        };
+        assert_eq!(work.job.detail, JobDetail::Logs);
+        let JobLog { lines, total } = &work.job.log;
         assert_eq!((lines.len(), *total), (Job::MAX_LOG_LINES, 30));
         assert!(lines.last().unwrap().starts_with("[  30/30]"));
     }

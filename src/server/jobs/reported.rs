@@ -1,0 +1,145 @@
+//! Reported jobs: work done elsewhere, driven by its owner's reports. They take no
+//! simulation slot (they are `running` from creation) but are bounded in number
+//! (`--max-reported-jobs`), and a reporter that goes silent for `--report-timeout-secs`
+//! has its job end `failed`, so nothing stays `running` forever.
+//!
+//! Every change is published while the registry's lock is held, so a report, a cancel and
+//! the watchdog cannot interleave: whichever ends the job first wins, and the others see it
+//! ended.
+
+use super::{Jobs, report};
+use crate::{
+    protocol::{Event, Job, JobId, JobReport, JobState, ReportedPhase},
+    server::now_ms,
+};
+use std::collections::HashMap;
+use tokio::time::Instant;
+
+/// Why a report was refused.
+#[derive(Debug, PartialEq)]
+pub enum ReportError {
+    NotFound,
+    /// The job ended (or is simulated): its state, for the reporter to act on.
+    NotRunning(JobState, &'static str),
+    Invalid(String),
+}
+
+/// A start refused because `--max-reported-jobs` are still running.
+#[derive(Debug, PartialEq, Eq)]
+pub struct TooManyReported(pub usize);
+
+/// The reported jobs still running, and when each was last heard from.
+#[derive(Default)]
+pub(super) struct Registry {
+    jobs: HashMap<JobId, (Job, Instant)>,
+}
+
+impl Jobs {
+    /// Creates a reported job (validated by the caller) and publishes it.
+    pub fn create_reported(
+        &self,
+        title: &str,
+        total: Option<u64>,
+        phases: Option<&[ReportedPhase]>,
+    ) -> Result<Job, TooManyReported> {
+        let inner = &self.inner;
+        let mut registry = inner.lock_reported();
+        if registry.jobs.len() >= inner.max_reported {
+            return Err(TooManyReported(inner.max_reported));
+        }
+        let id = inner
+            .next_id
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let job = report::new_job(id, title, total, phases, now_ms());
+        inner.hub.publish(Event::Job(job.clone()));
+        registry.jobs.insert(id, (job.clone(), Instant::now()));
+        drop(registry);
+        inner.tasks.spawn(watch(self.clone(), id));
+        Ok(job)
+    }
+
+    /// Applies a report to a running reported job and publishes the result.
+    pub fn report(&self, id: JobId, report: JobReport) -> Result<Job, ReportError> {
+        let inner = &self.inner;
+        let mut registry = inner.lock_reported();
+        let Some((job, heard)) = registry.jobs.get_mut(&id) else {
+            drop(registry);
+            return Err(match self.state_of(id) {
+                Some(state) if state.is_final() => ReportError::NotRunning(state, "ended"),
+                Some(state) => ReportError::NotRunning(state, "simulated"),
+                None => ReportError::NotFound,
+            });
+        };
+        let next = report::apply(job, report, now_ms()).map_err(ReportError::Invalid)?;
+        inner.hub.publish(Event::Job(next.clone()));
+        if next.state.is_final() {
+            registry.jobs.remove(&id);
+        } else {
+            (*job, *heard) = (next.clone(), Instant::now());
+        }
+        Ok(next)
+    }
+
+    /// Ends a running reported job as `state`; `false` if it is not one.
+    pub(super) fn end_reported(&self, id: JobId, state: JobState, why: Option<String>) -> bool {
+        let mut registry = self.inner.lock_reported();
+        let Some((mut job, _)) = registry.jobs.remove(&id) else {
+            return false;
+        };
+        job.state = state;
+        job.error = why;
+        job.updated_ms = now_ms();
+        self.inner.hub.publish(Event::Job(job));
+        true
+    }
+
+    fn state_of(&self, id: JobId) -> Option<JobState> {
+        self.inner
+            .hub
+            .read(|s| s.jobs.iter().find(|j| j.id == id).map(|j| j.state))
+    }
+}
+
+/// Fails the job once its reporter has been silent for the timeout; on shutdown, cancels
+/// it like every other job.
+async fn watch(jobs: Jobs, id: JobId) {
+    while let Some(heard) = jobs.fail_if_silent(id) {
+        tokio::select! {
+            () = jobs.inner.shutdown.cancelled() => {
+                jobs.end_reported(id, JobState::Cancelled, Some("the server shut down".into()));
+                return;
+            }
+            () = tokio::time::sleep_until(heard + jobs.inner.report_timeout) => {}
+        }
+    }
+}
+
+impl Jobs {
+    /// Under one lock: ends the job `failed` if its reporter has been silent too long.
+    /// Returns when it was last heard from while it still runs.
+    fn fail_if_silent(&self, id: JobId) -> Option<Instant> {
+        let timeout = self.inner.report_timeout;
+        let heard = self
+            .inner
+            .lock_reported()
+            .jobs
+            .get(&id)
+            .map(|(_, at)| *at)?;
+        if heard.elapsed() < timeout {
+            return Some(heard);
+        }
+        let mut registry = self.inner.lock_reported();
+        // Heard from again since the look above: keep watching.
+        match registry.jobs.get(&id) {
+            Some((_, at)) if at.elapsed() < timeout => return Some(*at),
+            None => return None,
+            Some(_) => {}
+        }
+        let (mut job, _) = registry.jobs.remove(&id)?;
+        job.state = JobState::Failed;
+        job.error = Some(format!("no report for {} s", timeout.as_secs()));
+        job.updated_ms = now_ms();
+        self.inner.hub.publish(Event::Job(job));
+        None
+    }
+}
