@@ -39,3 +39,29 @@ test("each kind shows its own detail", async ({ page }) => {
   await expect(logs.locator(".log pre")).toContainText("/30]");
   await expect(logs.getByRole("progressbar")).not.toHaveAttribute("aria-valuenow", /.*/);
 });
+
+test("a job reported through the API shows its bar, phase, status line and log", async ({ page, request }) => {
+  await openLive(page);
+  const title = unique("Reported deploy");
+  const created = await request.post("/api/jobs", {
+    data: { kind: "reported", title, phases: [{ name: "build", weight: 3 }, { name: "ship", weight: 1 }] },
+  });
+  expect(created.status()).toBe(201);
+  const { id } = await created.json();
+  const card = page.locator(`li.job[data-job-id="${id}"]`);
+  await expect(card.locator(".source")).toHaveText("reported");
+  await expect(card.locator(".badge")).toHaveText("running");
+
+  const report = await request.post(`/api/jobs/${id}/report`, {
+    data: { phase: "ship", phase_progress: 0.5, message: "rolling out to eu-west", log: ["built image", "pushed image"] },
+  });
+  expect(report.status()).toBe(200);
+  await expect(card.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "88");
+  await expect(card.locator(".phase-name")).toHaveText("ship");
+  await expect(card.locator(".job-message")).toHaveText("rolling out to eu-west");
+  await expect(card.locator(".log pre")).toHaveText("built image\npushed image");
+
+  await request.post(`/api/jobs/${id}/report`, { data: { state: "completed" } });
+  await expect(card.locator(".badge")).toHaveText("completed");
+  await expect(card.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "100");
+});
