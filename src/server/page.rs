@@ -7,7 +7,8 @@
 //! them, so the page's code never touches the server's types.
 
 use super::{
-    AppState, MarketMode, auth, error::ApiError, limits::ClientIp, rates::Action, session,
+    AppState, MarketMode, auth, auth::Operator, error::ApiError, limits::ClientIp, rates::Action,
+    session,
 };
 use crate::protocol::{
     Access, ErrorBody, JobId, JobKind, JobSpec, Level, MarketSource, NotificationRequest, PageState,
@@ -35,34 +36,24 @@ pub fn page_state() -> Result<PageState, ErrorBody> {
 }
 
 pub async fn start_job(kind: JobKind) -> Result<(), ErrorBody> {
-    let (app, mut parts) = request()?;
-    let result = match auth::authorize(&app, &mut parts).await {
-        Ok(operator) => app
-            .start_job(&operator, JobSpec::default_for(kind))
-            .map(drop),
-        Err(e) => Err(e),
-    };
-    result.map_err(fail)
+    operate(|app, operator| app.start_job(operator, JobSpec::default_for(kind))).await
 }
 
 pub async fn cancel_job(id: JobId) -> Result<(), ErrorBody> {
-    let (app, mut parts) = request()?;
-    let result = match auth::authorize(&app, &mut parts).await {
-        Ok(operator) => app.cancel_job(&operator, id),
-        Err(e) => Err(e),
-    };
-    result.map_err(fail)
+    operate(|app, operator| app.cancel_job(operator, id)).await
 }
 
 pub async fn notify(level: Level, title: String, body: String) -> Result<(), ErrorBody> {
+    operate(|app, operator| app.notify(operator, NotificationRequest { level, title, body })).await
+}
+
+/// Runs one of the page's state-changing operations, authorized exactly like the API's.
+async fn operate<T>(
+    operation: impl FnOnce(&AppState, &Operator) -> Result<T, ApiError>,
+) -> Result<(), ErrorBody> {
     let (app, mut parts) = request()?;
-    let result = match auth::authorize(&app, &mut parts).await {
-        Ok(operator) => app
-            .notify(&operator, NotificationRequest { level, title, body })
-            .map(drop),
-        Err(e) => Err(e),
-    };
-    result.map_err(fail)
+    let operator = auth::authorize(&app, &mut parts).await.map_err(fail)?;
+    operation(&app, &operator).map(drop).map_err(fail)
 }
 
 /// Checks the token typed into the sign-in form and sets the operator session cookie.

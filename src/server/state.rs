@@ -147,11 +147,12 @@ impl AppState {
         self.charge(operator, Action::Report)?;
         self.jobs.report(id, report).map_err(|e| match e {
             ReportError::NotFound => ApiError::NotFound(format!("no job with id {id}")),
-            ReportError::NotRunning(state, why) => ApiError::JobNotRunning {
-                message: match why {
-                    "simulated" => format!("job {id} is simulated here, not reported"),
-                    _ => format!("job {id} already {}", state.as_str()),
-                },
+            ReportError::Ended(state) => ApiError::JobNotRunning {
+                message: format!("job {id} already {}", state.as_str()),
+                state,
+            },
+            ReportError::Simulated(state) => ApiError::JobNotRunning {
+                message: format!("job {id} is simulated here, not reported"),
                 state,
             },
             ReportError::Invalid(message) => ApiError::BadRequest(message),

@@ -148,11 +148,7 @@ impl Jobs {
             token.cancel();
             return Ok(());
         }
-        let known = self
-            .inner
-            .hub
-            .read(|s| s.jobs.iter().find(|j| j.id == id).map(|j| j.state));
-        match known {
+        match self.state_of(id) {
             Some(state) => Err(CancelError::AlreadyFinished(state)),
             None => Err(CancelError::NotFound),
         }

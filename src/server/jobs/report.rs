@@ -76,7 +76,7 @@ pub fn apply(job: &Job, report: JobReport, now: u64) -> Result<Job, String> {
         ("phase_total", report.phase_total.is_some()),
         ("phase_progress", report.phase_progress.is_some()),
     ];
-    match &mut next.detail {
+    match &next.detail {
         JobDetail::Counted { .. } => refuse_fields(&phased, "jobs created with `phases`")?,
         JobDetail::Phases { .. } => refuse_fields(&counted, "jobs created with `total`")?,
         _ => {
@@ -185,7 +185,7 @@ fn refuse_fields(fields: &[(&str, bool)], applies_to: &str) -> Result<(), String
     }
 }
 
-/// A trimmed line of at most [`MAX_TEXT`] characters.
+/// A line of at most [`MAX_TEXT`] characters, trailing white space removed.
 fn text(field: &str, value: String) -> Result<String, String> {
     let value = value.trim_end().to_owned();
     if value.chars().count() > MAX_TEXT {

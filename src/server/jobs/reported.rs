@@ -19,8 +19,10 @@ use tokio::time::Instant;
 #[derive(Debug, PartialEq)]
 pub enum ReportError {
     NotFound,
-    /// The job ended (or is simulated): its state, for the reporter to act on.
-    NotRunning(JobState, &'static str),
+    /// The job ended: its state, for the reporter to act on (e.g. `cancelled`).
+    Ended(JobState),
+    /// The job is simulated here; nobody reports it.
+    Simulated(JobState),
     Invalid(String),
 }
 
@@ -65,8 +67,8 @@ impl Jobs {
         let Some((job, heard)) = registry.jobs.get_mut(&id) else {
             drop(registry);
             return Err(match self.state_of(id) {
-                Some(state) if state.is_final() => ReportError::NotRunning(state, "ended"),
-                Some(state) => ReportError::NotRunning(state, "simulated"),
+                Some(state) if state.is_final() => ReportError::Ended(state),
+                Some(state) => ReportError::Simulated(state),
                 None => ReportError::NotFound,
             });
         };
@@ -83,6 +85,17 @@ impl Jobs {
     /// Ends a running reported job as `state`; `false` if it is not one.
     pub(super) fn end_reported(&self, id: JobId, state: JobState, why: Option<String>) -> bool {
         let mut registry = self.inner.lock_reported();
+        self.end(&mut registry, id, state, why)
+    }
+
+    /// Removes the job from the registry and publishes its final state, under the lock.
+    fn end(
+        &self,
+        registry: &mut Registry,
+        id: JobId,
+        state: JobState,
+        why: Option<String>,
+    ) -> bool {
         let Some((mut job, _)) = registry.jobs.remove(&id) else {
             return false;
         };
@@ -93,7 +106,7 @@ impl Jobs {
         true
     }
 
-    fn state_of(&self, id: JobId) -> Option<JobState> {
+    pub(super) fn state_of(&self, id: JobId) -> Option<JobState> {
         self.inner
             .hub
             .read(|s| s.jobs.iter().find(|j| j.id == id).map(|j| j.state))
@@ -119,27 +132,13 @@ impl Jobs {
     /// Returns when it was last heard from while it still runs.
     fn fail_if_silent(&self, id: JobId) -> Option<Instant> {
         let timeout = self.inner.report_timeout;
-        let heard = self
-            .inner
-            .lock_reported()
-            .jobs
-            .get(&id)
-            .map(|(_, at)| *at)?;
+        let mut registry = self.inner.lock_reported();
+        let heard = registry.jobs.get(&id).map(|(_, at)| *at)?;
         if heard.elapsed() < timeout {
             return Some(heard);
         }
-        let mut registry = self.inner.lock_reported();
-        // Heard from again since the look above: keep watching.
-        match registry.jobs.get(&id) {
-            Some((_, at)) if at.elapsed() < timeout => return Some(*at),
-            None => return None,
-            Some(_) => {}
-        }
-        let (mut job, _) = registry.jobs.remove(&id)?;
-        job.state = JobState::Failed;
-        job.error = Some(format!("no report for {} s", timeout.as_secs()));
-        job.updated_ms = now_ms();
-        self.inner.hub.publish(Event::Job(job));
+        let why = format!("no report for {} s", timeout.as_secs());
+        self.end(&mut registry, id, JobState::Failed, Some(why));
         None
     }
 }
