@@ -19,6 +19,7 @@
 //! - `app`: the page: shell, routes, dashboard, store, components, server functions.
 //! - `live`: the browser's end of the event stream (a no-op stand-in on the server).
 //! - `server`: router, hub, event stream, jobs, market, API (`ssr` only).
+//! - `cli`: the same binary as a client: `notify`, `run -- COMMAND`, `watch` (`ssr` only).
 
 pub mod app;
 pub mod protocol;
@@ -36,6 +37,10 @@ pub mod live;
 
 #[cfg(feature = "ssr")]
 pub mod server;
+
+/// The command-line companion (`livedash run|watch|notify`), in the server's binary.
+#[cfg(feature = "ssr")]
+pub mod cli;
 
 /// Entry point of the WebAssembly bundle: take over the server-rendered page.
 #[cfg(feature = "hydrate")]

@@ -1,14 +1,32 @@
-//! The server binary: configuration, logging, bind, serve until Ctrl-C or SIGTERM.
+//! The binary: `livedash [serve]` serves the dashboard until Ctrl-C or SIGTERM; `notify`,
+//! `run` and `watch` are its command-line companion (`src/cli/`).
 
 use clap::Parser;
 use leptos::config::get_configuration;
-use livedash::server::{self, AppState, Config, LogFormat};
+use livedash::{
+    cli::{self, Cli, Command},
+    server::{self, AppState, Config, LogFormat},
+};
+use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> ExitCode {
     // Invalid flags or environment values stop here, with clap's message naming the flag.
-    let config = Config::parse();
+    let cli = Cli::parse_from(cli::with_default_command(std::env::args_os()));
+    match cli.command {
+        Command::Serve(config) => match serve(*config).await {
+            Ok(()) => ExitCode::SUCCESS,
+            Err(e) => {
+                eprintln!("Error: {e}");
+                ExitCode::FAILURE
+            }
+        },
+        client => ExitCode::from(cli::client(client).await),
+    }
+}
+
+async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
     let logs = tracing_subscriber::fmt().with_env_filter(filter);
     match config.log_format {

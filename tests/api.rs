@@ -1,10 +1,16 @@
 //! Integration tests: a real server on 127.0.0.1:0, spoken to over HTTP.
 
 mod api {
+    pub mod companion;
+    pub mod proxy;
     pub mod support;
 }
 #[path = "api/cli.rs"]
 mod cli;
+#[path = "api/cli_run.rs"]
+mod cli_run;
+#[path = "api/cli_watch.rs"]
+mod cli_watch;
 #[path = "api/compression.rs"]
 mod compression;
 #[path = "api/connections.rs"]

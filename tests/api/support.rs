@@ -42,16 +42,25 @@ impl TestServer {
     }
 
     pub async fn with(config: Config) -> TestServer {
-        TestServer::launch(config, None).await
+        TestServer::launch(config, None, "127.0.0.1:0".parse().unwrap()).await
+    }
+
+    /// A server on a given address: a restart of one that was there.
+    pub async fn at(config: Config, addr: std::net::SocketAddr) -> TestServer {
+        TestServer::launch(config, None, addr).await
     }
 
     /// The same, serving HTTPS (HTTP/2 and HTTP/1.1) with the given PEM files.
     pub async fn https(config: Config, cert: &Path, key: &Path) -> TestServer {
-        TestServer::launch(config, Some((cert, key))).await
+        TestServer::launch(config, Some((cert, key)), "127.0.0.1:0".parse().unwrap()).await
     }
 
-    async fn launch(config: Config, tls: Option<(&Path, &Path)>) -> TestServer {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    async fn launch(
+        config: Config,
+        tls: Option<(&Path, &Path)>,
+        addr: std::net::SocketAddr,
+    ) -> TestServer {
+        let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let options = LeptosOptions::builder()
             .output_name("livedash")

@@ -76,11 +76,22 @@ pub fn apply(job: &Job, report: JobReport, now: u64) -> Result<Job, String> {
         ("phase_total", report.phase_total.is_some()),
         ("phase_progress", report.phase_progress.is_some()),
     ];
+    // A log-only job becomes counted once its reporter knows the total (as `livedash run`
+    // does at a command's first `::progress 3/10`); a phased one keeps its phases.
+    if matches!(next.detail, JobDetail::Logs) && report.total.is_some() {
+        next.detail = JobDetail::Counted {
+            done: 0,
+            total: 0,
+            succeeded: 0,
+            failed: 0,
+            errors: Vec::new(),
+        };
+    }
     match &next.detail {
         JobDetail::Counted { .. } => refuse_fields(&phased, "jobs created with `phases`")?,
-        JobDetail::Phases { .. } => refuse_fields(&counted, "jobs created with `total`")?,
+        JobDetail::Phases { .. } => refuse_fields(&counted, "jobs with a `total`")?,
         _ => {
-            refuse_fields(&counted, "jobs created with `total`")?;
+            refuse_fields(&counted, "jobs with a `total`")?;
             refuse_fields(&phased, "jobs created with `phases`")?;
         }
     }

@@ -93,6 +93,26 @@ fn indeterminate_jobs_log_and_fail_with_a_reason() {
 }
 
 #[test]
+fn a_log_only_job_becomes_counted_when_told_its_total() {
+    let job = new_job(1, "Build", None, None, 0);
+    let job = apply(&job, report(r#"{"done":3,"total":12,"log":"step 3"}"#), 1).unwrap();
+    assert_eq!(job.progress, Some(0.25));
+    assert!(matches!(
+        job.detail,
+        JobDetail::Counted {
+            done: 3,
+            total: 12,
+            ..
+        }
+    ));
+    assert_eq!(job.log.lines, ["step 3"]);
+    // Told a zero total, it stays as it was.
+    let logs = new_job(2, "Build", None, None, 0);
+    let refused = apply(&logs, report(r#"{"total":0}"#), 1).unwrap_err();
+    assert!(refused.contains("`total`"), "{refused}");
+}
+
+#[test]
 fn bad_reports_name_the_field_and_change_nothing() {
     let counted = new_job(1, "Import", Some(10), None, 0);
     let logs = new_job(2, "Backup", None, None, 0);

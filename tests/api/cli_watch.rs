@@ -1,0 +1,127 @@
+//! `livedash watch` against a server on port 0: it follows a job through a cut connection
+//! and a server restart, and ends with the job's result.
+
+use crate::api::{
+    companion::{Companion, Source, lines_of},
+    proxy::Proxy,
+    support::TestServer,
+};
+use livedash::server::Config;
+
+/// Fast reconnects: the server suggests 100 ms (`retry:`), as browsers are told.
+fn config() -> Config {
+    Config {
+        retry_ms: 100,
+        heartbeat_secs: 1,
+        ..Config::default()
+    }
+}
+
+async fn reported(server: &TestServer, title: &str) -> u64 {
+    let body = format!(r#"{{"kind":"reported","title":"{title}","total":10}}"#);
+    let (status, job) = server.post("/api/jobs", &body).await;
+    assert_eq!(status, 201);
+    job["id"].as_u64().unwrap()
+}
+
+async fn report(server: &TestServer, id: u64, body: &str) {
+    let (status, answer) = server.post(&format!("/api/jobs/{id}/report"), body).await;
+    assert_eq!(status, 200, "{answer}");
+}
+
+#[tokio::test]
+async fn watch_resumes_after_a_cut_connection_and_exits_with_the_result() {
+    let server = TestServer::with(config()).await;
+    let proxy = Proxy::start(server.addr).await;
+    let id = reported(&server, "Deploy").await;
+    let mut watch = Companion::start(&proxy.url(), &["watch", &id.to_string()]);
+    watch.line_with("\"Deploy\": running 0%").await;
+    report(&server, id, r#"{"done":5}"#).await;
+    watch.line_with("running 50%").await;
+
+    proxy.cut();
+    watch.line_with("reconnecting").await;
+    report(&server, id, r#"{"done":8,"log":"after the cut"}"#).await;
+    report(&server, id, r#"{"state":"completed"}"#).await;
+    let (exit, seen) = watch.finish().await;
+    assert_eq!(exit, 0, "{seen:#?}");
+    let out = lines_of(&seen, Source::Stdout);
+    assert!(
+        out.contains(&format!("job {id} | after the cut").as_str()),
+        "{out:?}"
+    );
+    assert_eq!(
+        out.last().unwrap(),
+        &format!("job {id} \"Deploy\": completed")
+    );
+    // The second connection resumed where the first stopped.
+    assert!(
+        proxy
+            .sent()
+            .to_ascii_lowercase()
+            .contains("last-event-id: ")
+    );
+}
+
+#[tokio::test]
+async fn watch_exits_non_zero_when_the_job_fails_or_is_cancelled() {
+    let server = TestServer::with(config()).await;
+    for (ending, code, says) in [
+        (
+            r#"{"state":"failed","error":"disk full"}"#,
+            4,
+            "failed: disk full",
+        ),
+        ("cancel", 5, "cancelled"),
+    ] {
+        let id = reported(&server, "Backup").await;
+        let mut watch = Companion::start(&server.base, &["watch", &id.to_string()]);
+        watch.line_with("running").await;
+        match ending {
+            "cancel" => {
+                let (status, _) = server.post(&format!("/api/jobs/{id}/cancel"), "").await;
+                assert_eq!(status, 202);
+            }
+            body => report(&server, id, body).await,
+        }
+        let (exit, seen) = watch.finish().await;
+        assert_eq!(exit, code, "{seen:#?}");
+        assert!(
+            lines_of(&seen, Source::Stdout)
+                .last()
+                .unwrap()
+                .ends_with(says)
+        );
+    }
+    let unknown = Companion::start(&server.base, &["watch", "999"]);
+    let (exit, seen) = unknown.finish().await;
+    assert_eq!(exit, 6);
+    assert_eq!(
+        lines_of(&seen, Source::Stderr),
+        ["livedash: the server has no job 999"]
+    );
+}
+
+#[tokio::test]
+async fn after_a_restart_that_lost_the_job_watch_says_so() {
+    let mut server = TestServer::with(config()).await;
+    let id = reported(&server, "Migrate").await;
+    let mut watch = Companion::start(&server.base, &["watch", &id.to_string()]);
+    watch.line_with("running").await;
+
+    let addr = server.addr;
+    server.shut_down().await.unwrap();
+    watch.line_with("reconnecting").await;
+    // The new server even has a job of the same id, but not the one being watched.
+    let restarted = TestServer::at(config(), addr).await;
+    assert_eq!(reported(&restarted, "Something else").await, id);
+    let (exit, seen) = watch.finish().await;
+    assert_eq!(exit, 6, "{seen:#?}");
+    let err = lines_of(&seen, Source::Stderr);
+    assert!(
+        err.last()
+            .unwrap()
+            .contains(&format!("job {id} is gone: the server restarted")),
+        "{err:?}"
+    );
+}
