@@ -48,7 +48,7 @@ dist: setup-build
 	  [ -f "$(CURDIR)/target/site/pkg/$$f" ] || rm "$$f"; done
 	LIVEDASH_EMBED_PKG=$(DIST_PKG) cargo leptos build --release --server-only --bin-features ssr --bin-features embed
 	cp target/release/livedash target/dist/livedash
-	@echo "target/dist/livedash: $$(stat -c %s target/dist/livedash) bytes, runs alone (--help for its flags)"
+	@echo "target/dist/livedash: $$(stat -c %s target/dist/livedash) bytes, runs alone (serve --help for its flags)"
 
 dev: setup-build
 	cargo leptos watch

@@ -10,7 +10,11 @@ use std::ffi::OsString;
 /// Without a subcommand it serves the dashboard (`livedash --addr ...` is `livedash serve
 /// --addr ...`).
 #[derive(Debug, Parser)]
-#[command(version, about)]
+#[command(
+    version,
+    about,
+    override_usage = "livedash [serve] [OPTIONS]    (livedash serve --help for its flags)\n       livedash notify|run|watch ...  (livedash help run, ...)"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -22,9 +26,12 @@ pub enum Command {
     Serve(Box<Config>),
     /// Show a notification on every open dashboard.
     Notify(NotifyArgs),
-    /// Run a command as a job on the dashboard: its output becomes the job's log, its exit
-    /// status the job's end, and `::progress 40/100`, `::progress 40%`, `::phase NAME` and
-    /// `::message TEXT` lines move its bar.
+    /// Run a command as a job on the dashboard.
+    ///
+    /// Its output becomes the job's log, its exit status the job's end (and ours), and
+    /// `::progress 40/100`, `::progress 40%`, `::progress 40` (of `--total`), `::phase NAME`
+    /// and `::message TEXT` lines move its bar. A cancel from the dashboard terminates it;
+    /// Ctrl-C cancels the job.
     Run(RunArgs),
     /// Follow one job (or all of them) live in the terminal.
     Watch(WatchArgs),

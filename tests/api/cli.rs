@@ -64,11 +64,26 @@ fn bad_flags_fail_at_start_naming_the_flag() {
 
 #[test]
 fn help_documents_every_flag_with_its_environment_twin() {
-    let output = Command::new(env!("CARGO_BIN_EXE_livedash"))
-        .arg("--help")
-        .output()
-        .unwrap();
-    let help = String::from_utf8(output.stdout).unwrap();
+    let help = |args: &[&str]| {
+        let output = Command::new(env!("CARGO_BIN_EXE_livedash"))
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8(output.stdout).unwrap()
+    };
+    let top = help(&["--help"]);
+    for command in ["serve", "notify", "run", "watch"] {
+        assert!(
+            top.contains(&format!("  {command} ")),
+            "--help lacks {command}: {top}"
+        );
+    }
+    for command in ["run", "watch", "notify"] {
+        let client = help(&[command, "--help"]);
+        assert!(client.contains("--server") && client.contains("LIVEDASH_SERVER"));
+        assert!(client.contains("--token") && client.contains("LIVEDASH_PUBLISH_TOKEN"));
+    }
+    let help = help(&["serve", "--help"]);
     for (flag, env) in [
         ("--addr", "LIVEDASH_ADDR"),
         ("--publish-token", "LIVEDASH_PUBLISH_TOKEN"),

@@ -125,3 +125,26 @@ async fn after_a_restart_that_lost_the_job_watch_says_so() {
         "{err:?}"
     );
 }
+
+#[tokio::test]
+async fn watch_without_a_job_follows_them_all_until_ctrl_c() {
+    let server = TestServer::with(config()).await;
+    let first = reported(&server, "Import").await;
+    let mut watch = Companion::start(&server.base, &["watch"]);
+    watch.line_with("\"Import\": running").await;
+    let second = reported(&server, "Export").await;
+    report(&server, second, r#"{"log":"wrote orders.csv"}"#).await;
+    report(&server, first, r#"{"state":"completed"}"#).await;
+    watch
+        .line_with(&format!("job {second} | wrote orders.csv"))
+        .await;
+    watch
+        .line_with(&format!("job {first} \"Import\": completed"))
+        .await;
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &watch.pid().to_string()])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+    assert_eq!(watch.finish().await.0, 130);
+}

@@ -160,3 +160,7 @@ fn fit(line: &str) -> String {
     short.push('…');
     short
 }
+
+#[cfg(test)]
+#[path = "pending_tests.rs"]
+mod tests;

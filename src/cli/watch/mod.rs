@@ -76,7 +76,11 @@ impl Watcher {
     fn take(&mut self, event: Event, id: Option<EventId>) -> Option<u8> {
         let new_epoch = id.map(|id| id.epoch).filter(|e| Some(*e) != self.epoch);
         if let Some(epoch) = new_epoch {
-            self.epoch = Some(epoch);
+            // Another lifetime of the server: the jobs shown so far are not its jobs.
+            if self.epoch.replace(epoch).is_some() && self.target.is_none() {
+                self.view.reset();
+                self.view.note("the server restarted; following its jobs");
+            }
         }
         match event {
             Event::Snapshot(snapshot) => {

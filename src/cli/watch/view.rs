@@ -77,6 +77,22 @@ impl View {
         }
     }
 
+    /// Forgets every job shown (their bars go).
+    pub fn reset(&mut self) {
+        match self {
+            View::Bars {
+                multi,
+                bars,
+                logged,
+            } => {
+                let _ = multi.clear();
+                bars.drain().for_each(|(_, bar)| multi.remove(&bar));
+                logged.clear();
+            }
+            View::Lines { shown } => shown.clear(),
+        }
+    }
+
     /// Leaves the terminal clean: bars of jobs still running are cleared.
     pub fn clear(&mut self) {
         if let View::Bars { multi, .. } = self {
@@ -100,12 +116,22 @@ fn show_on_bar(bar: &ProgressBar, job: &Job) {
     if job.progress.is_none() && !job.state.is_final() {
         bar.enable_steady_tick(Duration::from_millis(120));
     }
-    bar.set_position((job.progress.unwrap_or(0.0).clamp(0.0, 1.0) * STEPS as f64) as u64);
+    let position = (job.progress.unwrap_or(0.0).clamp(0.0, 1.0) * STEPS as f64) as u64;
     let text = detail(job, true);
+    // The message first: a redraw between the two never pairs a new bar with an old phase.
     match job.state {
-        JobState::Completed => bar.finish_with_message(format!("✔ completed {text}")),
-        JobState::Failed | JobState::Cancelled => bar.abandon_with_message(state_line(job)),
-        JobState::Queued | JobState::Running => bar.set_message(text),
+        JobState::Completed => {
+            bar.set_position(position);
+            bar.finish_with_message(format!("✔ completed {text}"));
+        }
+        JobState::Failed | JobState::Cancelled => {
+            bar.set_position(position);
+            bar.abandon_with_message(state_line(job));
+        }
+        JobState::Queued | JobState::Running => {
+            bar.set_message(text);
+            bar.set_position(position);
+        }
     }
 }
 
