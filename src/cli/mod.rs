@@ -13,6 +13,7 @@ pub mod exit;
 mod feed;
 mod notify;
 mod run;
+mod signals;
 mod watch;
 
 pub use args::{Cli, Command, with_default_command};

@@ -14,6 +14,7 @@ use super::{
     client::Client,
     exit,
     feed::{Feed, Item},
+    signals::Signals,
 };
 use crate::protocol::{
     Event, Job, JobId, JobSpec, JobState, ReportedEnd, ReportedPhase, ReportedSpec,
@@ -25,7 +26,6 @@ use std::{
     sync::{Arc, Mutex},
     time::Duration,
 };
-use tokio::signal::unix::{SignalKind, signal};
 
 /// How often gathered output is reported.
 const FLUSH_EVERY: Duration = Duration::from_millis(250);
@@ -40,6 +40,8 @@ enum End {
 }
 
 pub async fn run(args: RunArgs) -> u8 {
+    // Listening before anything starts: a Ctrl-C at any point cancels the job.
+    let mut signals = Signals::new();
     let client = Client::new(&args.client);
     let job: Job = match client.post("/api/jobs", &spec_of(&args)).await {
         Ok(job) => job,
@@ -72,7 +74,6 @@ pub async fn run(args: RunArgs) -> u8 {
         tokio::spawn(relay(stderr, Sink::Stderr, pending.clone())),
     ];
     let mut cancelled = tokio::spawn(cancel_seen(client.clone(), job.id));
-    let mut signals = Signals::new();
     let heartbeat = Duration::from_secs(args.heartbeat_secs);
     let mut tick = tokio::time::interval(FLUSH_EVERY);
     let end = loop {
@@ -173,36 +174,6 @@ async fn drain(readers: [tokio::task::JoinHandle<()>; 2]) {
         let abort = reader.abort_handle();
         if tokio::time::timeout(DRAIN, reader).await.is_err() {
             abort.abort();
-        }
-    }
-}
-
-/// Ctrl-C (SIGINT) and SIGTERM: both mean "stop, and cancel the job".
-struct Signals {
-    interrupt: Option<tokio::signal::unix::Signal>,
-    terminate: Option<tokio::signal::unix::Signal>,
-}
-
-impl Signals {
-    fn new() -> Signals {
-        Signals {
-            interrupt: signal(SignalKind::interrupt()).ok(),
-            terminate: signal(SignalKind::terminate()).ok(),
-        }
-    }
-
-    async fn next(&mut self) {
-        async fn one(signal: &mut Option<tokio::signal::unix::Signal>) {
-            match signal {
-                Some(signal) => {
-                    signal.recv().await;
-                }
-                None => std::future::pending().await,
-            }
-        }
-        tokio::select! {
-            _ = one(&mut self.interrupt) => {}
-            _ = one(&mut self.terminate) => {}
         }
     }
 }

@@ -12,11 +12,13 @@ use super::{
     client::Client,
     exit,
     feed::{Feed, Item},
+    signals::Signals,
 };
 use crate::protocol::{Event, EventId, Job, JobId, JobState};
 use view::View;
 
 pub async fn watch(args: WatchArgs) -> u8 {
+    let mut signals = Signals::new();
     let client = Client::new(&args.client);
     let mut feed = Feed::new(client, "/api/events?topics=jobs");
     let mut watcher = Watcher {
@@ -25,13 +27,11 @@ pub async fn watch(args: WatchArgs) -> u8 {
         epoch: None,
         view: View::new(),
     };
-    let interrupted = tokio::signal::ctrl_c();
-    tokio::pin!(interrupted);
     let mut connections = 0u32;
     loop {
         let item = tokio::select! {
             item = feed.next() => item,
-            _ = &mut interrupted => {
+            _ = signals.next() => {
                 watcher.view.clear();
                 return exit::INTERRUPTED;
             }
