@@ -19,7 +19,7 @@ export MEMORY_SERVE_QUIET := 1
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
 .PHONY: help run dist dev test end2end screenshot setup setup-build setup-test \
-        wasm-target cargo-leptos wasm-bindgen-cli wasm-opt chromium end2end-deps
+        wasm-target cargo-leptos wasm-bindgen-cli wasm-opt chromium engines end2end-deps
 
 help:
 	@echo "make run         install what is missing, build the release binary (make dist), serve on http://127.0.0.1:3000"
@@ -81,7 +81,7 @@ screenshot:
 
 setup: setup-build setup-test
 setup-build: wasm-target cargo-leptos wasm-bindgen-cli wasm-opt
-setup-test: chromium end2end-deps
+setup-test: chromium engines end2end-deps
 
 wasm-target:
 	@rustup target list --installed | grep -qx wasm32-unknown-unknown \
@@ -106,6 +106,12 @@ wasm-opt:
 chromium:
 	@[ -x "$(CHROMIUM_PATH)" ] \
 	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
+
+# Redis and nginx for the scale-out tests, from Debian like Chromium. The tests start their
+# own instances on free ports; the packages' system services are not used.
+engines:
+	@command -v redis-server >/dev/null && [ -x /usr/sbin/nginx ] \
+	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y redis-server nginx; }
 
 # Reinstalls only when package-lock.json differs from the one last installed.
 end2end-deps:

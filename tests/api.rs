@@ -3,6 +3,7 @@
 mod api {
     pub mod companion;
     pub mod proxy;
+    pub mod redis_server;
     pub mod support;
 }
 #[path = "api/cli.rs"]
@@ -15,6 +16,8 @@ mod cli_watch;
 mod compression;
 #[path = "api/connections.rs"]
 mod connections;
+#[path = "api/engine_store.rs"]
+mod engine_store;
 #[path = "api/errors.rs"]
 mod errors;
 #[path = "api/headers.rs"]

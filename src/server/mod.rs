@@ -8,6 +8,8 @@ mod auth;
 mod config;
 mod connection;
 mod delivery;
+/// The Redis engine's log and stored state (scale-out, `--redis-url`; in progress).
+pub mod engine;
 mod error;
 mod headers;
 mod health;

@@ -262,3 +262,29 @@ async fn notify_needs_the_right_token_and_says_why_not() {
     assert_eq!(exit, 3);
     assert!(lines_of(&seen, Source::Stderr)[0].contains("cannot reach"));
 }
+
+#[tokio::test]
+async fn a_quiet_command_keeps_its_job_alive_with_heartbeats() {
+    // The job would fail after 2 s without a report; the command prints nothing for 4 s.
+    let server = TestServer::with(Config {
+        report_timeout_secs: 2,
+        ..Config::default()
+    })
+    .await;
+    let args = [
+        "run",
+        "--heartbeat-secs",
+        "1",
+        "--",
+        "sh",
+        "-c",
+        "sleep 4; echo woke",
+    ];
+    let mut cli = Companion::start(&server.base, &args);
+    let id = job_id(&mut cli).await;
+    let (exit, seen) = cli.finish().await;
+    assert_eq!(exit, 0, "{seen:#?}");
+    let job = job(&server, id).await;
+    assert_eq!((job.state, job.error), (JobState::Completed, None));
+    assert_eq!(job.log.lines, ["woke"]);
+}
