@@ -71,8 +71,6 @@ pub struct Hub {
 }
 
 struct Inner {
-    /// This server lifetime's id, so event ids from a previous run are recognisably foreign.
-    epoch: u64,
     window: ReplayWindow,
     state: Mutex<Current>,
     sender: broadcast::Sender<Arc<Published>>,
@@ -80,6 +78,9 @@ struct Inner {
 }
 
 struct Current {
+    /// The log's lifetime, so event ids from another one are recognisably foreign: this
+    /// server's start, or the Redis engine's epoch (which a reset may change).
+    epoch: u64,
     seq: u64,
     snapshot: Snapshot,
     /// Reliable events (jobs, toasts) still in the replay window, oldest first.
@@ -100,6 +101,7 @@ impl Hub {
             .map_or(0, |d| d.as_micros() as u64);
         let (sender, _) = broadcast::channel(buffer);
         let current = Current {
+            epoch,
             seq: 0,
             snapshot: initial,
             history: VecDeque::new(),
@@ -108,7 +110,6 @@ impl Hub {
         };
         Hub {
             inner: Arc::new(Inner {
-                epoch,
                 window,
                 state: Mutex::new(current),
                 sender,
@@ -120,11 +121,49 @@ impl Hub {
     /// Numbers, applies, encodes and broadcasts one event; returns its id.
     pub fn publish(&self, event: Event) -> EventId {
         let mut current = self.lock();
-        current.seq += 1;
         let id = EventId {
-            epoch: self.inner.epoch,
-            seq: current.seq,
+            epoch: current.epoch,
+            seq: current.seq + 1,
         };
+        let published = self.fold(&mut current, event, id, Instant::now());
+        self.send(published);
+        id
+    }
+
+    /// Applies and broadcasts an event numbered elsewhere (the Redis engine's log), in
+    /// order: one at or before the head, or of another epoch, is refused (`false`).
+    pub fn apply_numbered(&self, event: Event, id: EventId) -> bool {
+        let mut current = self.lock();
+        if id.epoch != current.epoch || id.seq <= current.seq {
+            return false;
+        }
+        let published = self.fold(&mut current, event, id, Instant::now());
+        self.send(published);
+        true
+    }
+
+    /// The id of the newest event folded in.
+    pub fn head_id(&self) -> EventId {
+        self.head(&self.lock())
+    }
+
+    fn send(&self, published: Arc<Published>) {
+        ::metrics::counter!(super::metrics::PUBLISHED, "kind" => published.kind.as_str())
+            .increment(1);
+        // No receivers is fine: nobody is watching yet.
+        let _ = self.inner.sender.send(published);
+    }
+
+    /// Applies an event at `id` and files it for resuming clients; broadcasting it is the
+    /// caller's choice (a reset files its window without sending it again).
+    fn fold(
+        &self,
+        current: &mut Current,
+        event: Event,
+        id: EventId,
+        at: Instant,
+    ) -> Arc<Published> {
+        current.seq = id.seq;
         let key = Key::of(&event, &current.snapshot);
         state::apply(&mut current.snapshot, &event);
         let frame = Bytes::from(sse::encode_event(&event, id));
@@ -140,17 +179,11 @@ impl Hub {
                     .latest_quotes
                     .insert(q.symbol.clone(), published.clone());
             }
-            Event::Job(_) | Event::Toast(_) => current
-                .history
-                .push_back((Instant::now(), published.clone())),
+            Event::Job(_) | Event::Toast(_) => current.history.push_back((at, published.clone())),
             Event::Snapshot(_) => {}
         }
-        self.prune(&mut current);
-        ::metrics::counter!(super::metrics::PUBLISHED, "kind" => event.kind().as_str())
-            .increment(1);
-        // No receivers is fine: nobody is watching yet.
-        let _ = self.inner.sender.send(published);
-        id
+        self.prune(current);
+        published
     }
 
     /// Starts a stream for a client that last saw `last` (if anything), for `topics`.
@@ -234,7 +267,7 @@ impl Hub {
 
     fn head(&self, current: &Current) -> EventId {
         EventId {
-            epoch: self.inner.epoch,
+            epoch: current.epoch,
             seq: current.seq,
         }
     }
@@ -263,6 +296,10 @@ impl Hub {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+/// Starting over from another log (the Redis engine's).
+#[path = "hub_reset.rs"]
+mod reset;
 
 #[cfg(test)]
 #[path = "hub_tests.rs"]

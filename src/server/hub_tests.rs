@@ -138,3 +138,65 @@ fn catching_up_counts_replays_and_resyncs() {
     assert_eq!(hub.stats().replays.load(Ordering::Relaxed), 1);
     assert_eq!(hub.stats().resyncs.load(Ordering::Relaxed), 1);
 }
+
+const ENGINE: u64 = 77;
+
+fn at(seq: u64) -> EventId {
+    EventId { epoch: ENGINE, seq }
+}
+
+#[test]
+fn events_numbered_elsewhere_apply_in_order_and_once() {
+    let hub = hub(8);
+    assert!(
+        !hub.apply_numbered(toast(1), at(1)),
+        "another epoch than the hub's"
+    );
+    hub.reset(at(10), Snapshot::default(), Vec::new());
+    assert!(hub.apply_numbered(toast(1), at(11)));
+    assert!(
+        !hub.apply_numbered(toast(1), at(11)),
+        "a re-read changes nothing"
+    );
+    assert!(hub.apply_numbered(toast(2), at(13)));
+    assert_eq!(hub.head_id(), at(13));
+    assert_eq!(hub.read(|s| s.toasts.len()), 2);
+    let all = TopicSet::all();
+    assert_eq!(replayed(hub.subscribe(Some(at(11)), all).start), [13]);
+    assert_eq!(replayed(hub.subscribe(Some(at(10)), all).start), [11, 13]);
+    // Before the reset the hub knows nothing exactly.
+    assert!(matches!(
+        hub.subscribe(Some(at(9)), all).start,
+        Start::Snapshot(_)
+    ));
+}
+
+#[tokio::test]
+async fn a_reset_keeps_the_window_for_exact_resumes_and_resyncs_open_streams() {
+    let hub = hub(8);
+    hub.publish(toast(1));
+    let mut open = hub.subscribe(None, TopicSet::all());
+    let mut state = Snapshot::default();
+    for event in [toast(5), toast(6), quote("ACME", 3.0)] {
+        crate::state::apply(&mut state, &event);
+    }
+    let old = Duration::from_secs(1);
+    let window = vec![(toast(5), at(15), old), (toast(6), at(18), old)];
+    hub.reset(at(20), state.clone(), window);
+
+    assert_eq!(hub.snapshot(), (state, at(20)));
+    let all = TopicSet::all();
+    // The quote comes back latest-wins, numbered at the head.
+    assert_eq!(replayed(hub.subscribe(Some(at(16)), all).start), [18, 20]);
+    assert_eq!(
+        replayed(hub.subscribe(Some(at(14)), all).start),
+        [15, 18, 20]
+    );
+    assert!(matches!(
+        hub.subscribe(Some(at(13)), all).start,
+        Start::Snapshot(_)
+    ));
+    // A stream of the old epoch is told: the next thing it receives is of the new one.
+    let marker = open.receiver.recv().await.unwrap();
+    assert_eq!((marker.id, marker.kind), (at(20), EventKind::Snapshot));
+}

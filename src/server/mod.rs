@@ -13,7 +13,8 @@ pub mod engine;
 mod error;
 mod headers;
 mod health;
-mod hub;
+/// The hub: numbering, state, replay window and fan-out (public for the engine's tests).
+pub mod hub;
 mod job_stream;
 mod jobs;
 mod limits;

@@ -155,6 +155,11 @@ impl Connection {
                 () = self.shutdown.cancelled() => return self.farewell(),
                 received = self.receiver.recv() => match received {
                     Ok(first) => match self.drain(first) {
+                        // The hub started over from another log (the Redis engine lost its
+                        // data): this client's state is of the old one.
+                        Some(batch) if batch.iter().any(|p| p.id.epoch != self.last.epoch) => {
+                            return Some(self.catch_up());
+                        }
                         Some(batch) => batch,
                         None => return Some(self.catch_up()),
                     },
@@ -201,7 +206,10 @@ impl Connection {
     /// Applies the topic filter and the delivery policy; returns the frames to write.
     fn deliver(&mut self, mut batch: Vec<Arc<Published>>) -> Vec<Bytes> {
         let (last, topics) = (self.last, self.topics);
-        batch.retain(|p| p.id > last && p.kind.topic().is_none_or(|t| topics.contains(t)));
+        // A hub's reset marker has no frame: it only makes streams of the old log catch up.
+        batch.retain(|p| {
+            p.id > last && !p.frame.is_empty() && p.kind.topic().is_none_or(|t| topics.contains(t))
+        });
         let conflated = delivery::conflate(&mut batch);
         ::metrics::counter!(metrics::CONFLATED).increment(conflated as u64);
         let out = match &mut self.throttle {

@@ -107,3 +107,23 @@ async fn a_rate_limited_client_gets_quote_batches_no_faster_than_asked() {
         "4 batches a second: the second waits its turn"
     );
 }
+
+#[tokio::test]
+async fn an_open_stream_gets_a_snapshot_when_the_hub_starts_over_from_another_log() {
+    let app = app(64);
+    let mut conn = Connection::open(&app, TopicSet::all(), None, None, None);
+    read_once(&mut conn).await; // retry hint and snapshot
+    let head = EventId { epoch: 99, seq: 5 };
+    let toast = crate::protocol::Toast {
+        id: 1,
+        level: crate::protocol::Level::Info,
+        title: "from the new log".into(),
+        body: String::new(),
+        ts_ms: 0,
+    };
+    let mut state = crate::protocol::Snapshot::default();
+    crate::state::apply(&mut state, &Event::Toast(toast));
+    app.hub.reset(head, state.clone(), Vec::new());
+    let events = read_once(&mut conn).await;
+    assert_eq!(events, [(head.to_string(), Event::Snapshot(state))]);
+}

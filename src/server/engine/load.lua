@@ -2,7 +2,8 @@
 -- that starts (or resyncs) continues exactly after it.
 --
 -- ARGV: prefix. Returns {epoch or false, seq, jobs (JSON, newest first), toasts (JSON,
--- newest first), quotes: {quote JSON, {prices...}, ticks} per symbol in order of arrival}.
+-- newest first), quotes: {quote JSON, {prices...}, ticks} per symbol in order of arrival,
+-- the window's entries (oldest first), the id of the log's oldest entry (or false)}.
 local p = ARGV[1]
 local epoch = redis.call('GET', p .. 'epoch')
 local seq = tonumber(redis.call('GET', p .. 'seq') or '0')
@@ -18,4 +19,8 @@ for _, symbol in ipairs(redis.call('LRANGE', p .. 'quotes:order', 0, -1)) do
     redis.call('HGET', p .. 'quotes:ticks', symbol),
   }
 end
-return {epoch, seq, jobs, redis.call('LRANGE', p .. 'toasts', 0, -1), quotes}
+local oldest = redis.call('XRANGE', p .. 'log', '-', '+', 'COUNT', 1)[1]
+return {
+  epoch, seq, jobs, redis.call('LRANGE', p .. 'toasts', 0, -1), quotes,
+  redis.call('XRANGE', p .. 'window', '-', '+'), oldest and oldest[1] or false,
+}

@@ -13,10 +13,14 @@
 //!   `quotes:order`, `quotes:ticks`, `history:SYMBOL`: the state, kept by the reducers'
 //!   rules (`src/state/`).
 
+mod follow;
+
+pub use follow::follow;
+
 use crate::protocol::{Event, EventId, Job, QuoteSeries, Snapshot, Toast};
 use crate::state;
 use redis::{RedisError, Script, aio::ConnectionLike};
-use std::sync::LazyLock;
+use std::{sync::LazyLock, time::Duration};
 
 static PUBLISH: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("publish.lua")));
 static LOAD: LazyLock<Script> = LazyLock::new(|| Script::new(include_str!("load.lua")));
@@ -88,23 +92,43 @@ pub async fn publish(
 
 /// One symbol's stored row: its quote, its prices (oldest first) and its tick count.
 type StoredQuote = (String, Vec<String>, u64);
+/// A stream entry: its id and its fields and values, alternating.
+type Entry = (String, Vec<String>);
+/// What `load.lua` returns (see there).
+type Loaded = (
+    Option<String>,
+    u64,
+    Vec<String>,
+    Vec<String>,
+    Vec<StoredQuote>,
+    Vec<Entry>,
+    Option<String>,
+);
 
-/// The stored state and the id of the last event folded into it; `None` before the first
-/// publish (or after Redis lost its data).
+/// What Redis holds, as one consistent read.
+#[derive(Debug)]
+pub struct Stored {
+    /// The last event folded into `snapshot`.
+    pub head: EventId,
+    pub snapshot: Snapshot,
+    /// The reliable events resuming clients may need, oldest first, with their age.
+    pub window: Vec<(Event, EventId, Duration)>,
+    /// The oldest event the log still has: a node behind it cannot catch up event by event.
+    pub oldest: Option<u64>,
+}
+
+/// The stored state; `None` before the first publish (or after Redis lost its data).
 pub async fn load(
     conn: &mut impl ConnectionLike,
     prefix: &str,
-) -> Result<Option<(EventId, Snapshot)>, StoreError> {
-    let (epoch, seq, jobs, toasts, quotes): (
-        Option<String>,
-        u64,
-        Vec<String>,
-        Vec<String>,
-        Vec<StoredQuote>,
-    ) = LOAD.arg(prefix).invoke_async(conn).await?;
+    now_ms: u64,
+) -> Result<Option<Stored>, StoreError> {
+    let (epoch, seq, jobs, toasts, quotes, window, oldest): Loaded =
+        LOAD.arg(prefix).invoke_async(conn).await?;
     let Some(epoch) = epoch else {
         return Ok(None);
     };
+    let epoch: u64 = parse(&epoch, "epoch")?;
     let snapshot = Snapshot {
         jobs: jobs
             .iter()
@@ -128,11 +152,50 @@ pub async fn load(
             })
             .collect::<Result<_, StoreError>>()?,
     };
-    let id = EventId {
-        epoch: parse(&epoch, "epoch")?,
-        seq,
-    };
-    Ok(Some((id, snapshot)))
+    let window = window
+        .iter()
+        .map(|(id, fields)| {
+            let entry = decode_entry(id, fields)?;
+            let at: u64 = parse(field(fields, "t")?, "time")?;
+            let age = Duration::from_millis(now_ms.saturating_sub(at));
+            Ok((
+                entry.1,
+                EventId {
+                    epoch,
+                    seq: entry.0,
+                },
+                age,
+            ))
+        })
+        .collect::<Result<_, StoreError>>()?;
+    Ok(Some(Stored {
+        head: EventId { epoch, seq },
+        snapshot,
+        window,
+        oldest: oldest.map(|id| entry_seq(&id)).transpose()?,
+    }))
+}
+
+/// A log or window entry: its sequence number and its event.
+pub(crate) fn decode_entry(id: &str, fields: &[String]) -> Result<(u64, Event), StoreError> {
+    let event = Event::decode(field(fields, "k")?, field(fields, "d")?)
+        .map_err(|e| StoreError::Corrupt(format!("entry {id}: {e}")))?;
+    Ok((entry_seq(id)?, event))
+}
+
+/// The value of `name` among an entry's alternating fields and values.
+pub(crate) fn field<'a>(fields: &'a [String], name: &str) -> Result<&'a str, StoreError> {
+    fields
+        .chunks(2)
+        .find(|pair| pair[0] == name)
+        .and_then(|pair| pair.get(1))
+        .map(String::as_str)
+        .ok_or_else(|| StoreError::Corrupt(format!("an entry without `{name}`")))
+}
+
+/// The sequence number of an entry id (`seq-0`).
+fn entry_seq(id: &str) -> Result<u64, StoreError> {
+    parse(id.split_once('-').map_or(id, |(seq, _)| seq), "entry id")
 }
 
 fn json<T: serde::de::DeserializeOwned>(what: &str, text: &str) -> Result<T, StoreError> {

@@ -24,7 +24,7 @@ if not epoch then
 end
 local seq = redis.call('INCR', p .. 'seq')
 local id = seq .. '-0'
-redis.call('XADD', p .. 'log', 'MAXLEN', '~', log_len, id, 'k', kind, 'd', data)
+redis.call('XADD', p .. 'log', 'MAXLEN', '~', log_len, id, 'k', kind, 'd', data, 'e', epoch)
 
 if kind == 'job' then
   redis.call('XADD', p .. 'window', 'MAXLEN', window_len, id, 'k', kind, 'd', data, 't', now)
