@@ -16,6 +16,8 @@ mod cli_watch;
 mod compression;
 #[path = "api/connections.rs"]
 mod connections;
+#[path = "api/engine_cluster.rs"]
+mod engine_cluster;
 #[path = "api/engine_follow.rs"]
 mod engine_follow;
 #[path = "api/engine_store.rs"]

@@ -18,6 +18,11 @@ impl RedisServer {
             .local_addr()
             .unwrap()
             .port();
+        RedisServer::start_on(port)
+    }
+
+    /// On a given port: a restart of one that was there (without its data).
+    pub fn start_on(port: u16) -> RedisServer {
         let mut child = Command::new("redis-server")
             .args(["--bind", "127.0.0.1", "--port", &port.to_string()])
             .args(["--save", "", "--appendonly", "no", "--loglevel", "notice"])

@@ -69,21 +69,15 @@ async fn follow_once(
         .await?;
     let log = format!("{prefix}log");
     let epoch_key = format!("{prefix}epoch");
-    match load(&mut conn, prefix, now_ms()).await? {
-        Some(stored) => position(hub, stored),
-        // Nothing published yet: wait for the first entry, then position the hub.
+    let stored = match load(&mut conn, prefix, now_ms()).await? {
+        Some(stored) => stored,
+        // An empty Redis (or one that lost its data): give the log an epoch, then follow it.
         None => {
-            let _: Reply = redis::cmd("XREAD")
-                .arg("BLOCK")
-                .arg(BLOCK.as_millis() as u64)
-                .arg("STREAMS")
-                .arg(&log)
-                .arg("0-0")
-                .query_async(&mut conn)
-                .await?;
+            super::init(&mut conn, prefix).await?;
             return Ok(());
         }
-    }
+    };
+    position(hub, stored);
     ready.send_replace(true);
     loop {
         let head = hub.head_id();

@@ -13,8 +13,10 @@
 //!   `quotes:order`, `quotes:ticks`, `history:SYMBOL`: the state, kept by the reducers'
 //!   rules (`src/state/`).
 
+mod cluster;
 mod follow;
 
+pub use cluster::{Cluster, Unavailable};
 pub use follow::follow;
 
 use crate::protocol::{Event, EventId, Job, QuoteSeries, Snapshot, Toast};
@@ -94,6 +96,13 @@ pub async fn publish(
 type StoredQuote = (String, Vec<String>, u64);
 /// A stream entry: its id and its fields and values, alternating.
 type Entry = (String, Vec<String>);
+/// Makes sure the log has an epoch (a new one if Redis is empty or lost its data), so
+/// nodes can follow it before anything is published.
+pub async fn init(conn: &mut impl ConnectionLike, prefix: &str) -> Result<(), StoreError> {
+    let _: (String, u64) = PUBLISH.arg(prefix).arg("init").invoke_async(conn).await?;
+    Ok(())
+}
+
 /// What `load.lua` returns (see there).
 type Loaded = (
     Option<String>,

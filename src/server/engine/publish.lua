@@ -3,7 +3,7 @@
 -- toasts) in the replay window, and folds it into the stored state with the same rules as
 -- the reducers in `src/state/` (tests compare the two). Nothing else writes these keys.
 --
--- ARGV: prefix, kind (`job`|`toast`|`quote`), data (the event's JSON), entity (job id,
+-- ARGV: prefix, kind (`job`|`toast`|`quote`, or `init`: only make sure an epoch exists), data (the event's JSON), entity (job id,
 --       toast id or symbol), final (`1` for a job in a final state), price (quotes),
 --       log length, replay window length, now (ms), jobs kept, toasts kept, history length.
 -- Returns {epoch, seq}.
@@ -21,6 +21,9 @@ if not epoch then
   local t = redis.call('TIME')
   epoch = t[1] .. string.format('%06d', tonumber(t[2]))
   redis.call('SET', p .. 'epoch', epoch)
+end
+if kind == 'init' then
+  return {epoch, tonumber(redis.call('GET', p .. 'seq') or '0')}
 end
 local seq = redis.call('INCR', p .. 'seq')
 local id = seq .. '-0'

@@ -1,0 +1,119 @@
+//! A node's handle on the Redis engine: it publishes into the cluster's log (acknowledged
+//! once Redis has the event, and returned once this node's own hub has applied it, so a
+//! client reading this node right after sees its write), hands out ids unique across the
+//! nodes, and says whether the node follows the log right now.
+//!
+//! Redis being away is a fast, clear failure ([`Unavailable`]), never a wait: publishes
+//! time out after [`PUBLISH_TIMEOUT`], and a node that is not following the log refuses
+//! them at once (its clients would not see them).
+
+use super::{Lengths, follow, publish};
+use crate::{
+    protocol::{Event, EventId},
+    server::hub::Hub,
+};
+use redis::aio::{ConnectionManager, ConnectionManagerConfig};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::sync::{broadcast::error::RecvError, watch};
+use tokio_util::sync::CancellationToken;
+
+/// The longest a publish (or an id) may take before the caller hears "unavailable".
+pub const PUBLISH_TIMEOUT: Duration = Duration::from_secs(2);
+/// The longest a publish waits to see its event in this node's hub (it is in Redis
+/// already; this only keeps reads on this node in step with its writes).
+const APPLIED_TIMEOUT: Duration = Duration::from_secs(2);
+
+#[derive(Clone)]
+pub struct Cluster {
+    conn: ConnectionManager,
+    prefix: String,
+    lengths: Lengths,
+    hub: Hub,
+    ready: watch::Receiver<bool>,
+}
+
+/// The event store cannot take the operation now; try again later.
+#[derive(Debug, thiserror::Error)]
+#[error("the event store is unavailable: {0}")]
+pub struct Unavailable(pub String);
+
+impl Cluster {
+    /// Connects lazily (a node starts while Redis is away, and is simply not ready) and
+    /// starts following the log into `hub` until `shutdown`.
+    pub fn start(
+        url: &str,
+        prefix: &str,
+        lengths: Lengths,
+        hub: Hub,
+        shutdown: CancellationToken,
+    ) -> Result<Cluster, redis::RedisError> {
+        let client = redis::Client::open(url)?;
+        let config = ConnectionManagerConfig::new()
+            .set_connection_timeout(Some(Duration::from_secs(1)))
+            .set_response_timeout(Some(PUBLISH_TIMEOUT))
+            .set_number_of_retries(1)
+            .set_max_delay(Duration::from_millis(500));
+        let conn = ConnectionManager::new_lazy_with_config(client.clone(), config)?;
+        let (ready_tx, ready) = watch::channel(false);
+        tokio::spawn(follow(
+            client,
+            prefix.to_owned(),
+            hub.clone(),
+            ready_tx,
+            shutdown,
+        ));
+        Ok(Cluster {
+            conn,
+            prefix: prefix.to_owned(),
+            lengths,
+            hub,
+            ready,
+        })
+    }
+
+    /// Whether this node follows the log now (for `/readyz`, and to refuse publishes).
+    pub fn ready(&self) -> watch::Receiver<bool> {
+        self.ready.clone()
+    }
+
+    /// The next id of `what` (`job`, `toast`): unique across the cluster within an epoch.
+    pub async fn next_id(&self, what: &str) -> Result<u64, Unavailable> {
+        let mut conn = self.conn.clone();
+        let mut incr = redis::cmd("INCR");
+        incr.arg(format!("{}ids:{what}", self.prefix));
+        match tokio::time::timeout(PUBLISH_TIMEOUT, incr.query_async::<u64>(&mut conn)).await {
+            Ok(Ok(id)) => Ok(id),
+            Ok(Err(e)) => Err(Unavailable(e.to_string())),
+            Err(_) => Err(Unavailable("Redis did not answer in time".into())),
+        }
+    }
+
+    /// Publishes `event` into the cluster; its id once Redis has it and (within a bound)
+    /// this node's hub has applied it.
+    pub async fn publish(&self, event: Event) -> Result<EventId, Unavailable> {
+        if !*self.ready.borrow() {
+            return Err(Unavailable("this node is not following the log".into()));
+        }
+        let mut applied = self.hub.receiver();
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as u64);
+        let mut conn = self.conn.clone();
+        let sent = publish(&mut conn, &self.prefix, &event, self.lengths, now);
+        let id = match tokio::time::timeout(PUBLISH_TIMEOUT, sent).await {
+            Ok(Ok(id)) => id,
+            Ok(Err(e)) => return Err(Unavailable(e.to_string())),
+            Err(_) => return Err(Unavailable("Redis did not answer in time".into())),
+        };
+        let seen = async {
+            while self.hub.head_id() < id {
+                match applied.recv().await {
+                    Ok(_) | Err(RecvError::Lagged(_)) => {}
+                    Err(RecvError::Closed) => return,
+                }
+            }
+        };
+        let _ = tokio::time::timeout(APPLIED_TIMEOUT, seen).await;
+        Ok(id)
+    }
+}
