@@ -20,6 +20,8 @@ mod connections;
 mod engine_cluster;
 #[path = "api/engine_follow.rs"]
 mod engine_follow;
+#[path = "api/engine_lease.rs"]
+mod engine_lease;
 #[path = "api/engine_store.rs"]
 mod engine_store;
 #[path = "api/errors.rs"]

@@ -15,6 +15,7 @@
 
 mod cluster;
 mod follow;
+pub mod lease;
 
 pub use cluster::{Cluster, Unavailable};
 pub use follow::follow;
