@@ -12,6 +12,8 @@ mod cli;
 mod cli_run;
 #[path = "api/cli_watch.rs"]
 mod cli_watch;
+#[path = "api/cluster.rs"]
+mod cluster;
 #[path = "api/compression.rs"]
 mod compression;
 #[path = "api/connections.rs"]

@@ -7,8 +7,10 @@ use reqwest::{StatusCode, header};
 use serde::{Serialize, de::DeserializeOwned};
 use std::time::Duration;
 
-/// How long a request (not a stream) may take before we give up on it.
-const REQUEST_TIMEOUT: Duration = Duration::from_secs(30);
+/// How long a request (not a stream) may take before we give up on it. `run` waits for
+/// its reports between looking at signals and the command, so this also bounds how late
+/// it may notice a Ctrl-C while the server hangs.
+const REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
 
 #[derive(Clone, Debug)]
 pub struct Client {

@@ -74,7 +74,7 @@ pub async fn feed_quotes(
     operator: Operator,
     JsonBody(batch): JsonBody<Vec<FedQuote>>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let accepted = app.feed_quotes(&operator, batch)?;
+    let accepted = app.feed_quotes(&operator, batch).await?;
     Ok((StatusCode::ACCEPTED, Json(json!({ "accepted": accepted }))))
 }
 
@@ -152,7 +152,7 @@ pub async fn notify(
     operator: Operator,
     JsonBody(request): JsonBody<NotificationRequest>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let toast = app.notify(&operator, request)?;
+    let toast = app.notify(&operator, request).await?;
     Ok((StatusCode::ACCEPTED, Json(toast)))
 }
 

@@ -128,3 +128,13 @@ pub async fn server_fn_status(request: Request, next: Next) -> Response {
     }
     response
 }
+
+/// The event store (Redis) cannot take a publish now: 503, and come back in a second.
+impl From<super::engine::Unavailable> for ApiError {
+    fn from(e: super::engine::Unavailable) -> ApiError {
+        ApiError::Unavailable {
+            message: e.to_string(),
+            retry_after: 1,
+        }
+    }
+}

@@ -3,12 +3,13 @@
 //! [`Market`] is pure and seedable (the same seed gives the same prices); [`run`] drives it
 //! at the configured rate and publishes each quote through the hub.
 
-use super::{hub::Hub, now_ms};
+use super::{engine::Cluster, hub::Hub, now_ms};
 use crate::protocol::{Event, Quote, QuoteSeries};
 use crate::state::quotes::HISTORY_LEN;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rand_distr::{Distribution, StandardNormal};
 use std::time::Duration;
+use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
 /// Symbol, company, opening price, and volatility per tick (standard deviation of the log
@@ -109,6 +110,21 @@ impl Market {
     }
 
     /// Moves one randomly chosen symbol and returns its new quote.
+    /// Continues from the prices the dashboard shows (another node's market, before this
+    /// node took the market's lease over), so a takeover is not a jump.
+    pub fn resume(&mut self, rows: &[QuoteSeries]) {
+        for row in rows {
+            if let Some(i) = self
+                .listings
+                .iter()
+                .position(|l| l.symbol == row.quote.symbol)
+            {
+                self.prices[i] = row.quote.price;
+                self.listings[i].open = row.quote.open;
+            }
+        }
+    }
+
     pub fn tick(&mut self, now: u64) -> Quote {
         let i = self.rng.random_range(0..self.listings.len());
         self.step(i);
@@ -147,15 +163,41 @@ impl From<&(&str, &str, f64, f64)> for Listing {
     }
 }
 
+/// Where the market's quotes go.
+pub enum Sink {
+    /// This process's hub.
+    Local(Hub),
+    /// The cluster's log, while this node holds the market's lease (one market for all).
+    Cluster {
+        cluster: Cluster,
+        lease: watch::Receiver<bool>,
+    },
+}
+
 /// Publishes `rate` quotes per second until `shutdown`.
-pub async fn run(mut market: Market, hub: Hub, rate: f64, shutdown: CancellationToken) {
+pub async fn run(mut market: Market, sink: Sink, rate: f64, shutdown: CancellationToken) {
     let mut ticks = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
     ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut held = false;
     loop {
         tokio::select! {
             () = shutdown.cancelled() => return,
-            _ = ticks.tick() => {
+            _ = ticks.tick() => {}
+        }
+        match &sink {
+            Sink::Local(hub) => {
                 hub.publish(Event::Quote(market.tick(now_ms())));
+            }
+            Sink::Cluster { cluster, lease } => {
+                let holds = *lease.borrow();
+                if holds && !held {
+                    market.resume(&cluster.hub().read(|s| s.quotes.clone()));
+                }
+                held = holds;
+                if held {
+                    // A tick Redis cannot take is dropped: the next one supersedes it.
+                    let _ = cluster.publish(Event::Quote(market.tick(now_ms()))).await;
+                }
             }
         }
     }

@@ -36,24 +36,25 @@ pub fn page_state() -> Result<PageState, ErrorBody> {
 }
 
 pub async fn start_job(kind: JobKind) -> Result<(), ErrorBody> {
-    operate(|app, operator| app.start_job(operator, JobSpec::default_for(kind))).await
+    operate(async |app, operator| app.start_job(operator, JobSpec::default_for(kind))).await
 }
 
 pub async fn cancel_job(id: JobId) -> Result<(), ErrorBody> {
-    operate(|app, operator| app.cancel_job(operator, id)).await
+    operate(async |app, operator| app.cancel_job(operator, id)).await
 }
 
 pub async fn notify(level: Level, title: String, body: String) -> Result<(), ErrorBody> {
-    operate(|app, operator| app.notify(operator, NotificationRequest { level, title, body })).await
+    let request = NotificationRequest { level, title, body };
+    operate(async |app, operator| app.notify(operator, request).await).await
 }
 
 /// Runs one of the page's state-changing operations, authorized exactly like the API's.
 async fn operate<T>(
-    operation: impl FnOnce(&AppState, &Operator) -> Result<T, ApiError>,
+    operation: impl AsyncFnOnce(&AppState, &Operator) -> Result<T, ApiError>,
 ) -> Result<(), ErrorBody> {
     let (app, mut parts) = request()?;
     let operator = auth::authorize(&app, &mut parts).await.map_err(fail)?;
-    operation(&app, &operator).map(drop).map_err(fail)
+    operation(&app, &operator).await.map(drop).map_err(fail)
 }
 
 /// Checks the token typed into the sign-in form and sets the operator session cookie.

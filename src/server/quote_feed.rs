@@ -14,7 +14,7 @@ pub const MAX_SYMBOLS: usize = Symbols::MAX;
 
 impl AppState {
     /// Publishes a batch of fed quotes; returns how many.
-    pub fn feed_quotes(
+    pub async fn feed_quotes(
         &self,
         operator: &Operator,
         batch: Vec<FedQuote>,
@@ -56,7 +56,7 @@ impl AppState {
         })?;
         let count = quotes.len();
         for quote in quotes {
-            self.hub.publish(Event::Quote(quote));
+            self.publish(Event::Quote(quote)).await?;
         }
         Ok(count)
     }

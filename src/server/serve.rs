@@ -22,6 +22,8 @@ use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
 /// After an accept error that freeing a connection cannot fix, wait this long.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(10);
+/// How long the market's lease lives: a dead node's market moves within about this long.
+const MARKET_LEASE: Duration = Duration::from_secs(3);
 /// At most one log line about accept errors this often.
 const ACCEPT_LOG_EVERY: Duration = Duration::from_secs(5);
 
@@ -34,9 +36,17 @@ pub async fn serve(
     metrics::handle();
     let token = state.shutdown.clone();
     if let Some(market) = state.take_market() {
+        let sink = match &state.engine {
+            // One market for the whole cluster: it runs where its lease is.
+            Some(cluster) => market::Sink::Cluster {
+                lease: cluster.lease("market", MARKET_LEASE, token.clone()),
+                cluster: cluster.clone(),
+            },
+            None => market::Sink::Local(state.hub.clone()),
+        };
         tokio::spawn(market::run(
             market,
-            state.hub.clone(),
+            sink,
             state.config.quote_rate,
             token.clone(),
         ));

@@ -6,6 +6,7 @@
 use super::{
     Config, MarketMode,
     auth::Operator,
+    engine::{Cluster, Lengths, Unavailable},
     error::ApiError,
     hub::Hub,
     jobs::{CancelError, JobLimits, Jobs, QueueFull, ReportError, TooManyReported},
@@ -28,6 +29,10 @@ use tokio_util::sync::CancellationToken;
 
 /// Seconds a start refused for a full queue is asked to wait.
 const JOB_QUEUE_RETRY_AFTER: u64 = 10;
+/// Where the Redis engine keeps its keys.
+const KEY_PREFIX: &str = "livedash:";
+/// Entries the engine's log keeps (about), for nodes catching up after a pause.
+const LOG_LENGTH: usize = 100_000;
 
 #[derive(Clone)]
 pub struct AppState {
@@ -40,6 +45,8 @@ pub struct AppState {
     pub limits: Arc<Limits>,
     /// Per-client rates of state-changing operations.
     pub rates: Arc<Rates>,
+    /// The Redis engine, when this node is one of a cluster: events go through its log.
+    pub engine: Option<Cluster>,
     next_toast_id: Arc<AtomicU64>,
     /// The simulated market until [`AppState::take_market`] hands it to its task; `None`
     /// with `--market off`.
@@ -77,7 +84,16 @@ impl AppState {
             report_timeout: std::time::Duration::from_secs(config.report_timeout_secs),
         };
         let jobs = Jobs::new(hub.clone(), limits, seed, shutdown.clone());
+        let engine = config.redis_url.as_deref().map(|url| {
+            let lengths = Lengths {
+                log: LOG_LENGTH,
+                window: config.replay_events as usize,
+            };
+            Cluster::start(url, KEY_PREFIX, lengths, hub.clone(), shutdown.clone())
+                .expect("a valid Redis URL")
+        });
         AppState {
+            engine,
             leptos_options: site::leptos_options(leptos_options),
             limits: Limits::new(&config),
             rates: Arc::new(Rates::new(&config)),
@@ -160,21 +176,37 @@ impl AppState {
     }
 
     /// Publishes a notification to every connected dashboard.
-    pub fn notify(
+    pub async fn notify(
         &self,
         operator: &Operator,
         request: NotificationRequest,
     ) -> Result<Toast, ApiError> {
         self.charge(operator, Action::Notify)?;
         request.validate().map_err(ApiError::BadRequest)?;
+        let id = match &self.engine {
+            Some(cluster) => cluster.next_id("toast").await?,
+            None => self.next_toast_id.fetch_add(1, Ordering::Relaxed),
+        };
         let toast = Toast {
-            id: self.next_toast_id.fetch_add(1, Ordering::Relaxed),
+            id,
             level: request.level,
             title: request.title.trim().to_owned(),
             body: request.body.trim().to_owned(),
             ts_ms: now_ms(),
         };
-        self.hub.publish(Event::Toast(toast.clone()));
+        self.publish(Event::Toast(toast.clone())).await?;
         Ok(toast)
+    }
+
+    /// Publishes an event: into the engine's log (returning once Redis has it), or
+    /// straight into this process's hub.
+    pub(super) async fn publish(&self, event: Event) -> Result<(), Unavailable> {
+        match &self.engine {
+            Some(cluster) => cluster.publish(event).await.map(drop),
+            None => {
+                self.hub.publish(event);
+                Ok(())
+            }
+        }
     }
 }

@@ -43,13 +43,13 @@ async fn reconnecting_with_the_last_id_continues_exactly() {
     let mut stream = server.events("?topics=jobs,toasts").await;
     stream.snapshot().await;
     for i in 1..=3 {
-        server.notify(&format!("t{i}"));
+        server.notify(&format!("t{i}")).await;
     }
     let (_, last_id) = toasts(&mut stream, 3).await;
     drop(stream);
 
     for i in 4..=6 {
-        server.notify(&format!("t{i}"));
+        server.notify(&format!("t{i}")).await;
     }
     let mut resumed = server
         .events_after("?topics=jobs,toasts", Some(&last_id))
@@ -60,7 +60,7 @@ async fn reconnecting_with_the_last_id_continues_exactly() {
         ["t4", "t5", "t6"],
         "exactly the missed events, in order"
     );
-    server.notify("t7");
+    server.notify("t7").await;
     let (live, _) = toasts(&mut resumed, 1).await;
     assert_eq!(live, ["t7"], "then live, with nothing repeated");
 }
@@ -69,7 +69,7 @@ async fn reconnecting_with_the_last_id_continues_exactly() {
 async fn the_query_parameter_resumes_a_first_connection() {
     let server = TestServer::with(quiet()).await;
     let (_, rendered) = server.state.hub.snapshot();
-    server.notify("published between render and connect");
+    server.notify("published between render and connect").await;
     let mut stream = server
         .events(&format!("?topics=toasts&last_event_id={rendered}"))
         .await;
@@ -86,11 +86,11 @@ async fn beyond_the_window_a_snapshot_replaces_the_state() {
     .await;
     let mut stream = server.events("?topics=toasts").await;
     stream.snapshot().await;
-    server.notify("seen");
+    server.notify("seen").await;
     let (_, last_id) = toasts(&mut stream, 1).await;
     drop(stream);
     for i in 0..5 {
-        server.notify(&format!("missed {i}"));
+        server.notify(&format!("missed {i}")).await;
     }
     let mut resumed = server.events_after("?topics=toasts", Some(&last_id)).await;
     let Event::Snapshot(snapshot) = first_event(&mut resumed).await else {

@@ -87,7 +87,9 @@ async fn a_stalled_client_delays_nobody_and_is_resynced_when_it_reads_again() {
     const PER_ROUND: usize = 32;
     for round in 0..ROUNDS {
         for i in 0..PER_ROUND {
-            server.notify_with_body(&format!("{round}/{i}"), &body);
+            server
+                .notify_with_body(&format!("{round}/{i}"), &body)
+                .await;
         }
         for i in 0..PER_ROUND {
             let (Event::Toast(toast), _) = fast.until(|e| matches!(e, Event::Toast(_))).await
@@ -121,7 +123,7 @@ async fn a_stalled_client_delays_nobody_and_is_resynced_when_it_reads_again() {
         "the resync was counted"
     );
 
-    server.notify("after the resync");
+    server.notify("after the resync").await;
     let Event::Toast(toast) = slow.next_event().await else {
         panic!("expected a live toast")
     };

@@ -115,11 +115,11 @@ impl TestServer {
     }
 
     /// Publishes a notification directly through the server's state.
-    pub fn notify(&self, title: &str) {
-        self.notify_with_body(title, "");
+    pub async fn notify(&self, title: &str) {
+        self.notify_with_body(title, "").await;
     }
 
-    pub fn notify_with_body(&self, title: &str, body: &str) {
+    pub async fn notify_with_body(&self, title: &str, body: &str) {
         let request = livedash::protocol::NotificationRequest {
             level: livedash::protocol::Level::Info,
             title: title.to_owned(),
@@ -127,6 +127,7 @@ impl TestServer {
         };
         self.state
             .notify(&server::Operator::in_process(), request)
+            .await
             .unwrap();
     }
 

@@ -7,7 +7,7 @@
 //! time out after [`PUBLISH_TIMEOUT`], and a node that is not following the log refuses
 //! them at once (its clients would not see them).
 
-use super::{Lengths, follow, publish};
+use super::{Lengths, StoreError, follow, publish};
 use crate::{
     protocol::{Event, EventId},
     server::hub::Hub,
@@ -26,6 +26,8 @@ const APPLIED_TIMEOUT: Duration = Duration::from_secs(2);
 #[derive(Clone)]
 pub struct Cluster {
     conn: ConnectionManager,
+    /// This node's name in leases: random, so a restarted node is a new holder.
+    node: String,
     prefix: String,
     lengths: Lengths,
     hub: Hub,
@@ -64,11 +66,28 @@ impl Cluster {
         ));
         Ok(Cluster {
             conn,
+            node: format!("{:016x}", rand::random::<u64>()),
             prefix: prefix.to_owned(),
             lengths,
             hub,
             ready,
         })
+    }
+
+    /// The hub this node's streams are served from.
+    pub fn hub(&self) -> &Hub {
+        &self.hub
+    }
+
+    /// Holds the lease `name` while this node can (see `lease.rs`); says whether it does.
+    pub fn lease(
+        &self,
+        name: &str,
+        ttl: Duration,
+        shutdown: CancellationToken,
+    ) -> watch::Receiver<bool> {
+        let key = format!("{}lease:{name}", self.prefix);
+        super::lease::hold(self.conn.clone(), key, self.node.clone(), ttl, shutdown)
     }
 
     /// Whether this node follows the log now (for `/readyz`, and to refuse publishes).
@@ -78,14 +97,20 @@ impl Cluster {
 
     /// The next id of `what` (`job`, `toast`): unique across the cluster within an epoch.
     pub async fn next_id(&self, what: &str) -> Result<u64, Unavailable> {
+        let key = format!("{}ids:{what}", self.prefix);
         let mut conn = self.conn.clone();
-        let mut incr = redis::cmd("INCR");
-        incr.arg(format!("{}ids:{what}", self.prefix));
-        match tokio::time::timeout(PUBLISH_TIMEOUT, incr.query_async::<u64>(&mut conn)).await {
-            Ok(Ok(id)) => Ok(id),
-            Ok(Err(e)) => Err(Unavailable(e.to_string())),
-            Err(_) => Err(Unavailable("Redis did not answer in time".into())),
+        let mut outcome = Err(StoreError::TimedOut);
+        for attempt in 0..2 {
+            let incr = redis::cmd("INCR")
+                .arg(&key)
+                .query_async::<u64>(&mut conn)
+                .await;
+            outcome = incr.map_err(StoreError::from);
+            if !refused_at_first(attempt, &outcome) {
+                break;
+            }
         }
+        within_time(outcome)
     }
 
     /// Publishes `event` into the cluster; its id once Redis has it and (within a bound)
@@ -99,12 +124,17 @@ impl Cluster {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_millis() as u64);
         let mut conn = self.conn.clone();
-        let sent = publish(&mut conn, &self.prefix, &event, self.lengths, now);
-        let id = match tokio::time::timeout(PUBLISH_TIMEOUT, sent).await {
-            Ok(Ok(id)) => id,
-            Ok(Err(e)) => return Err(Unavailable(e.to_string())),
-            Err(_) => return Err(Unavailable("Redis did not answer in time".into())),
-        };
+        let mut outcome = Err(StoreError::TimedOut);
+        for attempt in 0..2 {
+            let sent = publish(&mut conn, &self.prefix, &event, self.lengths, now);
+            outcome = tokio::time::timeout(PUBLISH_TIMEOUT, sent)
+                .await
+                .unwrap_or(Err(StoreError::TimedOut));
+            if !refused_at_first(attempt, &outcome) {
+                break;
+            }
+        }
+        let id = within_time(outcome)?;
         let seen = async {
             while self.hub.head_id() < id {
                 match applied.recv().await {
@@ -116,4 +146,18 @@ impl Cluster {
         let _ = tokio::time::timeout(APPLIED_TIMEOUT, seen).await;
         Ok(id)
     }
+}
+
+/// The first attempt never reached Redis (the connection was refused: after an outage the
+/// connection manager's first answer is its failed reconnect), so trying once more cannot
+/// publish twice.
+fn refused_at_first<T>(attempt: u32, outcome: &Result<T, StoreError>) -> bool {
+    attempt == 0 && matches!(outcome, Err(StoreError::Redis(e)) if e.is_connection_refusal())
+}
+
+fn within_time<T>(outcome: Result<T, StoreError>) -> Result<T, Unavailable> {
+    outcome.map_err(|e| match e {
+        StoreError::Redis(e) if e.is_timeout() => Unavailable(StoreError::TimedOut.to_string()),
+        e => Unavailable(e.to_string()),
+    })
 }

@@ -43,6 +43,8 @@ pub enum StoreError {
     Redis(#[from] RedisError),
     #[error("redis holds data this version cannot read: {0}")]
     Corrupt(String),
+    #[error("Redis did not answer in time")]
+    TimedOut,
 }
 
 /// Publishes `event` (not a snapshot); its id once Redis has it.

@@ -1,0 +1,167 @@
+//! Nodes of one cluster over a real Redis: what is published on any node reaches the
+//! clients of every node, a client resumes exactly on any node, the feed survives every
+//! node restarting, and a Redis that is away is a 503 while streams stay open.
+
+use crate::api::{redis_server::RedisServer, support::TestServer};
+use livedash::{
+    protocol::{Event, sse::Frame},
+    server::{Config, MarketMode},
+};
+use std::time::Duration;
+
+const PATIENCE: Duration = Duration::from_secs(20);
+
+async fn node(redis_url: &str) -> TestServer {
+    let server = TestServer::with(Config {
+        redis_url: Some(redis_url.to_owned()),
+        market: MarketMode::Off,
+        heartbeat_secs: 1,
+        ..Config::default()
+    })
+    .await;
+    until_ready(&server, true).await;
+    server
+}
+
+async fn until_ready(server: &TestServer, ready: bool) {
+    let mut watch = server
+        .state
+        .engine
+        .as_ref()
+        .expect("a cluster node")
+        .ready();
+    tokio::time::timeout(PATIENCE, watch.wait_for(|r| *r == ready))
+        .await
+        .unwrap()
+        .unwrap();
+}
+
+async fn notify(server: &TestServer, title: &str) {
+    let body = format!(r#"{{"level":"info","title":"{title}"}}"#);
+    let (status, answer) = server.post("/api/notifications", &body).await;
+    assert_eq!(status, 202, "{answer}");
+}
+
+fn is_toast(title: &str) -> impl Fn(&Event) -> bool + '_ {
+    move |e| matches!(e, Event::Toast(t) if t.title == title)
+}
+
+#[tokio::test]
+async fn what_one_node_publishes_reaches_the_clients_of_the_others() {
+    let redis = RedisServer::start();
+    let nodes = [
+        node(&redis.url()).await,
+        node(&redis.url()).await,
+        node(&redis.url()).await,
+    ];
+    let mut streams = Vec::new();
+    for n in &nodes[1..] {
+        let mut stream = n.events("?topics=toasts,quotes").await;
+        stream.snapshot().await;
+        streams.push(stream);
+    }
+    notify(&nodes[0], "Deployed").await;
+    let quote = r#"[{"symbol":"ACME","price":12.5}]"#;
+    assert_eq!(nodes[0].post("/api/quotes", quote).await.0, 202);
+    let mut ids = Vec::new();
+    for stream in &mut streams {
+        let (event, id) = stream.next_event().await;
+        assert!(is_toast("Deployed")(&event), "{event:?}");
+        let (event, _) = stream.next_event().await;
+        assert!(matches!(event, Event::Quote(ref q) if q.symbol == "ACME" && q.price == 12.5));
+        ids.push(id);
+    }
+    assert_eq!(
+        ids[0], ids[1],
+        "one id for one event, whichever node serves it"
+    );
+}
+
+#[tokio::test]
+async fn a_client_resumes_exactly_on_another_node() {
+    let redis = RedisServer::start();
+    let (first, second) = (node(&redis.url()).await, node(&redis.url()).await);
+    let mut stream = first.events("?topics=toasts").await;
+    stream.snapshot().await;
+    notify(&first, "seen").await;
+    let (_, seen) = stream.next_event().await;
+    drop(stream);
+    notify(&first, "missed 1").await;
+    notify(&second, "missed 2").await;
+    let mut resumed = second.events_after("?topics=toasts", Some(&seen)).await;
+    let (event, _) = resumed.next_event().await;
+    assert!(
+        is_toast("missed 1")(&event),
+        "no snapshot, the first missed event: {event:?}"
+    );
+    let (event, _) = resumed.next_event().await;
+    assert!(is_toast("missed 2")(&event), "{event:?}");
+}
+
+#[tokio::test]
+async fn after_every_node_restarted_the_feed_is_there_and_clients_resume() {
+    let redis = RedisServer::start();
+    let mut old = node(&redis.url()).await;
+    let mut stream = old.events("?topics=toasts").await;
+    stream.snapshot().await;
+    notify(&old, "before the restart").await;
+    let (_, last) = stream.next_event().await;
+    drop(stream);
+    old.shut_down().await.unwrap();
+
+    let new = node(&redis.url()).await;
+    let snapshot = new.events("?topics=toasts").await.snapshot().await;
+    assert_eq!(snapshot.toasts[0].title, "before the restart");
+    let mut resumed = new.events_after("?topics=toasts", Some(&last)).await;
+    notify(&new, "after the restart").await;
+    let (event, _) = resumed.next_event().await;
+    assert!(
+        is_toast("after the restart")(&event),
+        "no snapshot: {event:?}"
+    );
+}
+
+#[tokio::test]
+async fn while_redis_is_away_publishes_get_503_and_streams_stay_open() {
+    let redis = RedisServer::start();
+    let port = redis.port;
+    let server = node(&redis.url()).await;
+    let mut stream = server.events("?topics=toasts").await;
+    stream.snapshot().await;
+
+    drop(redis);
+    until_ready(&server, false).await;
+    let response = server
+        .client
+        .post(server.url("/api/notifications"))
+        .body(r#"{"level":"info","title":"lost?"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 503);
+    assert!(response.headers().contains_key("retry-after"));
+    let body: serde_json::Value = response.json().await.unwrap();
+    assert!(
+        body["error"].as_str().unwrap().contains("unavailable"),
+        "{body}"
+    );
+    assert_eq!(server.get_json("/readyz").await.0, 503);
+    // The stream is still open: heartbeats keep coming.
+    let heartbeat = tokio::time::timeout(PATIENCE, stream.next_frame())
+        .await
+        .unwrap();
+    assert!(
+        matches!(heartbeat, Some(Frame::Comment(_))),
+        "{heartbeat:?}"
+    );
+
+    // Redis is back (without its data): the node follows its new epoch, and the open
+    // stream gets the new state, then what is published next.
+    let _redis = RedisServer::start_on(port);
+    until_ready(&server, true).await;
+    assert_eq!(server.get_json("/readyz").await.0, 200);
+    let (resync, _) = stream.until(|e| matches!(e, Event::Snapshot(_))).await;
+    assert!(matches!(resync, Event::Snapshot(s) if s.toasts.is_empty()));
+    notify(&server, "back").await;
+    stream.until(is_toast("back")).await;
+}
