@@ -12,8 +12,8 @@ use std::{
 impl Hub {
     /// Starts over from another log's state: `snapshot` as of `head`, and the reliable
     /// events still in its window (oldest first, each with how long ago it was published).
-    /// Open streams of another epoch get a snapshot; a stream can resume from `head`, or
-    /// exactly from anywhere in the window.
+    /// Open streams catch up (a snapshot, or exactly from the window if it covers them);
+    /// a new stream can resume from `head`, or exactly from anywhere in the window.
     pub fn reset(
         &self,
         head: EventId,

@@ -15,7 +15,7 @@ use super::{
     limits::{ClientIp, StreamPermit},
     metrics::{self, ConnectionGauge},
 };
-use crate::protocol::{EventId, Topic, TopicSet};
+use crate::protocol::{EventId, EventKind, Topic, TopicSet};
 use axum::{
     body::Body,
     extract::{Query, State},
@@ -155,9 +155,10 @@ impl Connection {
                 () = self.shutdown.cancelled() => return self.farewell(),
                 received = self.receiver.recv() => match received {
                     Ok(first) => match self.drain(first) {
-                        // The hub started over from another log (the Redis engine lost its
-                        // data): this client's state is of the old one.
-                        Some(batch) if batch.iter().any(|p| p.id.epoch != self.last.epoch) => {
+                        // The hub started over from another log's state (the Redis engine
+                        // lost its data, or this node could not follow it event by event):
+                        // this client's state may be of the old one.
+                        Some(batch) if batch.iter().any(|p| p.kind == EventKind::Snapshot) => {
                             return Some(self.catch_up());
                         }
                         Some(batch) => batch,

@@ -127,3 +127,20 @@ async fn an_open_stream_gets_a_snapshot_when_the_hub_starts_over_from_another_lo
     let events = read_once(&mut conn).await;
     assert_eq!(events, [(head.to_string(), Event::Snapshot(state))]);
 }
+
+#[tokio::test]
+async fn also_when_the_new_log_has_the_same_epoch_but_another_past() {
+    // A node that could not follow the log event by event (it was trimmed past it, or
+    // Redis came back from an older save) starts over within the same epoch.
+    let app = app(64);
+    let mut conn = Connection::open(&app, TopicSet::all(), None, None, None);
+    read_once(&mut conn).await;
+    let head = EventId {
+        epoch: app.hub.head_id().epoch,
+        seq: 50,
+    };
+    let state = crate::protocol::Snapshot::default();
+    app.hub.reset(head, state.clone(), Vec::new());
+    let events = read_once(&mut conn).await;
+    assert_eq!(events, [(head.to_string(), Event::Snapshot(state))]);
+}
