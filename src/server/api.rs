@@ -107,9 +107,10 @@ pub async fn start_job(
         .is_some_and(|accept| accept.contains("text/event-stream"));
     if wants_stream {
         let permit = app.limits.open_stream(ip)?;
-        return job_stream::respond(&app, &operator, spec, query.cancel_on_disconnect, permit);
+        return job_stream::respond(&app, &operator, spec, query.cancel_on_disconnect, permit)
+            .await;
     }
-    let job = app.start_job(&operator, spec)?;
+    let job = app.start_job(&operator, spec).await?;
     let location = format!("/api/jobs/{}", job.id);
     Ok((
         StatusCode::CREATED,
@@ -126,7 +127,7 @@ pub async fn cancel_job(
 ) -> Result<impl IntoResponse, ApiError> {
     let Path(id) =
         id.map_err(|_| ApiError::BadRequest("job id must be a positive integer".into()))?;
-    app.cancel_job(&operator, id)?;
+    app.cancel_job(&operator, id).await?;
     Ok((
         StatusCode::ACCEPTED,
         Json(json!({ "id": id, "status": "cancelling" })),

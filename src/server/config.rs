@@ -116,8 +116,8 @@ pub struct Config {
     pub report_timeout_secs: u64,
 
     /// The Redis engine this node publishes into and follows (scale-out), e.g.
-    /// `redis://127.0.0.1:6379/`. Not a flag yet: jobs and the market do not go through the
-    /// engine yet (issue 10), so only code (the tests) sets it.
+    /// `redis://127.0.0.1:6379/`. Not a flag yet (issue 10): reported jobs are not taken on
+    /// a cluster and a dead node's jobs are not failed yet, so only code (the tests) sets it.
     #[arg(skip)]
     pub redis_url: Option<String>,
 

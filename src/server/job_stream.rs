@@ -23,7 +23,7 @@ use tokio_util::sync::CancellationToken;
 
 /// `permit` is the stream's place under the stream limits, held until the response ends;
 /// taking it before the job starts means a refused client started nothing.
-pub fn respond(
+pub async fn respond(
     app: &AppState,
     operator: &Operator,
     spec: JobSpec,
@@ -32,7 +32,7 @@ pub fn respond(
 ) -> Result<Response, ApiError> {
     // Listen before starting, so not even the `queued` event can be missed.
     let receiver = app.hub.receiver();
-    let job = app.start_job(operator, spec)?;
+    let job = app.start_job(operator, spec).await?;
     let watch = Watch {
         app: app.clone(),
         receiver,
@@ -113,8 +113,9 @@ struct CancelOnDrop {
 
 impl Drop for CancelOnDrop {
     fn drop(&mut self) {
+        // The job was started by this request, so it runs on this node (or has ended).
         if self.armed {
-            let _ = self.jobs.cancel(self.id);
+            self.jobs.cancel_here(self.id);
         }
     }
 }

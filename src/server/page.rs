@@ -36,11 +36,11 @@ pub fn page_state() -> Result<PageState, ErrorBody> {
 }
 
 pub async fn start_job(kind: JobKind) -> Result<(), ErrorBody> {
-    operate(async |app, operator| app.start_job(operator, JobSpec::default_for(kind))).await
+    operate(async |app, operator| app.start_job(operator, JobSpec::default_for(kind)).await).await
 }
 
 pub async fn cancel_job(id: JobId) -> Result<(), ErrorBody> {
-    operate(async |app, operator| app.cancel_job(operator, id)).await
+    operate(async |app, operator| app.cancel_job(operator, id).await).await
 }
 
 pub async fn notify(level: Level, title: String, body: String) -> Result<(), ErrorBody> {

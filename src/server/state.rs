@@ -9,7 +9,7 @@ use super::{
     engine::{Cluster, Lengths, Unavailable},
     error::ApiError,
     hub::Hub,
-    jobs::{CancelError, JobLimits, Jobs, QueueFull, ReportError, TooManyReported},
+    jobs::{CancelError, JobLimits, Jobs, QueueFull, ReportError, StartError, TooManyReported},
     limits::Limits,
     market::Market,
     now_ms,
@@ -83,7 +83,6 @@ impl AppState {
             max_reported: config.max_reported_jobs as usize,
             report_timeout: std::time::Duration::from_secs(config.report_timeout_secs),
         };
-        let jobs = Jobs::new(hub.clone(), limits, seed, shutdown.clone());
         let engine = config.redis_url.as_deref().map(|url| {
             let lengths = Lengths {
                 log: LOG_LENGTH,
@@ -92,6 +91,7 @@ impl AppState {
             Cluster::start(url, KEY_PREFIX, lengths, hub.clone(), shutdown.clone())
                 .expect("a valid Redis URL")
         });
+        let jobs = Jobs::new(hub.clone(), engine.clone(), limits, seed, shutdown.clone());
         AppState {
             engine,
             leptos_options: site::leptos_options(leptos_options),
@@ -119,10 +119,16 @@ impl AppState {
         }
     }
 
-    pub fn start_job(&self, operator: &Operator, spec: JobSpec) -> Result<Job, ApiError> {
+    pub async fn start_job(&self, operator: &Operator, spec: JobSpec) -> Result<Job, ApiError> {
         self.charge(operator, Action::StartJob)?;
         spec.validate().map_err(ApiError::BadRequest)?;
         if let JobSpec::Reported(spec) = &spec {
+            if self.engine.is_some() {
+                return Err(ApiError::Unavailable {
+                    message: "reported jobs are not taken by a cluster yet".into(),
+                    retry_after: JOB_QUEUE_RETRY_AFTER,
+                });
+            }
             return self
                 .jobs
                 .create_reported(&spec.title, spec.total, spec.phases.as_deref())
@@ -133,23 +139,25 @@ impl AppState {
                     retry_after: JOB_QUEUE_RETRY_AFTER,
                 });
         }
-        self.jobs
-            .start(spec)
-            .map_err(|QueueFull { queued }| ApiError::Unavailable {
+        self.jobs.start(spec).await.map_err(|e| match e {
+            StartError::QueueFull(QueueFull { queued }) => ApiError::Unavailable {
                 message: format!(
                     "the job queue is full ({queued} jobs wait to run); try again later"
                 ),
                 retry_after: JOB_QUEUE_RETRY_AFTER,
-            })
+            },
+            StartError::Unavailable(e) => e.into(),
+        })
     }
 
-    pub fn cancel_job(&self, operator: &Operator, id: JobId) -> Result<(), ApiError> {
+    pub async fn cancel_job(&self, operator: &Operator, id: JobId) -> Result<(), ApiError> {
         self.charge(operator, Action::CancelJob)?;
-        self.jobs.cancel(id).map_err(|e| match e {
+        self.jobs.cancel(id).await.map_err(|e| match e {
             CancelError::NotFound => ApiError::NotFound(format!("no job with id {id}")),
             CancelError::AlreadyFinished(state) => {
                 ApiError::Conflict(format!("job {id} already {}", state.as_str()))
             }
+            CancelError::Unavailable(e) => e.into(),
         })
     }
 

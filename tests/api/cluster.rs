@@ -4,7 +4,7 @@
 
 use crate::api::{redis_server::RedisServer, support::TestServer};
 use livedash::{
-    protocol::{Event, sse::Frame},
+    protocol::{Event, JobState, sse::Frame},
     server::{Config, MarketMode},
 };
 use std::time::Duration;
@@ -12,11 +12,15 @@ use std::time::Duration;
 const PATIENCE: Duration = Duration::from_secs(20);
 
 async fn node(redis_url: &str) -> TestServer {
+    node_with(redis_url, Config::default()).await
+}
+
+async fn node_with(redis_url: &str, config: Config) -> TestServer {
     let server = TestServer::with(Config {
         redis_url: Some(redis_url.to_owned()),
         market: MarketMode::Off,
         heartbeat_secs: 1,
-        ..Config::default()
+        ..config
     })
     .await;
     until_ready(&server, true).await;
@@ -164,4 +168,50 @@ async fn while_redis_is_away_publishes_get_503_and_streams_stay_open() {
     assert!(matches!(resync, Event::Snapshot(s) if s.toasts.is_empty()));
     notify(&server, "back").await;
     stream.until(is_toast("back")).await;
+}
+
+#[tokio::test]
+async fn a_job_started_on_one_node_shows_everywhere_and_a_cancel_on_another_stops_it() {
+    let redis = RedisServer::start();
+    // The middle node runs one job at a time: a second job there runs only once the first
+    // one's runner has really stopped.
+    let one_at_a_time = Config {
+        max_running_jobs: 1,
+        ..Config::default()
+    };
+    let nodes = [
+        node(&redis.url()).await,
+        node_with(&redis.url(), one_at_a_time).await,
+        node(&redis.url()).await,
+    ];
+    let mut streams = Vec::new();
+    for n in [&nodes[0], &nodes[2]] {
+        let mut stream = n.events("?topics=jobs").await;
+        stream.snapshot().await;
+        streams.push(stream);
+    }
+    let long = r#"{"kind":"percent","steps":10000,"step_ms":20}"#;
+    let (status, job) = nodes[1].post("/api/jobs", long).await;
+    assert_eq!(status, 201, "{job}");
+    let id = job["id"].as_u64().unwrap();
+    for stream in &mut streams {
+        stream
+            .until(|e| matches!(e, Event::Job(j) if j.id == id && j.progress > Some(0.0)))
+            .await;
+    }
+
+    let (status, _) = nodes[2].post(&format!("/api/jobs/{id}/cancel"), "").await;
+    assert_eq!(status, 202);
+    for stream in &mut streams {
+        stream
+            .until(|e| matches!(e, Event::Job(j) if j.id == id && j.state == JobState::Cancelled))
+            .await;
+    }
+    let (status, next) = nodes[1].post("/api/jobs", long).await;
+    assert_eq!(status, 201, "{next}");
+    let next = next["id"].as_u64().unwrap();
+    assert_ne!(next, id, "job ids are the cluster's");
+    streams[0]
+        .until(|e| matches!(e, Event::Job(j) if j.id == next && j.state == JobState::Running))
+        .await;
 }

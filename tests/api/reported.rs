@@ -277,7 +277,7 @@ async fn a_silent_reporter_has_its_job_fail() {
         total: Some(10),
         phases: None,
     });
-    let job = app.start_job(&operator, spec).unwrap();
+    let job = app.start_job(&operator, spec).await.unwrap();
     let state = || {
         app.hub
             .read(|s| s.jobs.iter().find(|j| j.id == job.id).cloned())

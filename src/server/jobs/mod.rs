@@ -4,15 +4,27 @@
 //!
 //! Cancelling fires the job's token; the task notices before its next step, publishes the
 //! `cancelled` state as its last event and exits, so no progress follows a cancellation.
+//!
+//! On a cluster (the Redis engine) a simulated job runs on the node that started it, and
+//! its events go through the engine's log. A cancel that reaches another node publishes the
+//! job `cancelled` there; the running node sees its job final in its hub before the next
+//! step and stops (a final state is final everywhere, so nothing it sent late counts).
+//! Reported jobs are not taken on a cluster yet.
 
+mod drive;
 mod report;
 mod reported;
 mod work;
 
 pub use reported::{ReportError, TooManyReported};
 
-use super::{hub::Hub, now_ms};
+use super::{
+    engine::{Cluster, Unavailable},
+    hub::Hub,
+    now_ms,
+};
 use crate::protocol::{Event, Job, JobId, JobSpec, JobState};
+use drive::drive;
 use std::{
     collections::HashMap,
     sync::{
@@ -24,6 +36,9 @@ use std::{
 use tokio::sync::Semaphore;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 use work::Work;
+
+/// Times a job's final state is offered to a Redis that is away (a second apart).
+const FINAL_TRIES: usize = 10;
 
 /// A start refused because `running + queued` jobs already wait for their turn.
 #[derive(Debug, PartialEq, Eq)]
@@ -40,11 +55,19 @@ pub struct JobLimits {
     pub report_timeout: Duration,
 }
 
+/// Why a job could not be started.
+#[derive(Debug)]
+pub enum StartError {
+    QueueFull(QueueFull),
+    Unavailable(Unavailable),
+}
+
 /// Why a job could not be cancelled.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug)]
 pub enum CancelError {
     NotFound,
     AlreadyFinished(JobState),
+    Unavailable(Unavailable),
 }
 
 #[derive(Clone)]
@@ -54,6 +77,8 @@ pub struct Jobs {
 
 struct Inner {
     hub: Hub,
+    /// The Redis engine, on a cluster: job events go through its log.
+    engine: Option<Cluster>,
     next_id: AtomicU64,
     /// Cancellation handles of the jobs that have not finished yet.
     live: Mutex<HashMap<JobId, CancellationToken>>,
@@ -76,7 +101,13 @@ struct Inner {
 }
 
 impl Jobs {
-    pub fn new(hub: Hub, limits: JobLimits, seed: u64, shutdown: CancellationToken) -> Jobs {
+    pub fn new(
+        hub: Hub,
+        engine: Option<Cluster>,
+        limits: JobLimits,
+        seed: u64,
+        shutdown: CancellationToken,
+    ) -> Jobs {
         let JobLimits {
             max_running,
             max_queued,
@@ -86,6 +117,7 @@ impl Jobs {
         Jobs {
             inner: Arc::new(Inner {
                 hub,
+                engine,
                 next_id: AtomicU64::new(1),
                 live: Mutex::new(HashMap::new()),
                 slots: Arc::new(Semaphore::new(max_running)),
@@ -103,17 +135,15 @@ impl Jobs {
 
     /// Starts a (validated) job, unless the queue is full. Its `queued` state is published
     /// before this returns.
-    pub fn start(&self, spec: JobSpec) -> Result<Job, QueueFull> {
+    pub async fn start(&self, spec: JobSpec) -> Result<Job, StartError> {
         let inner = &self.inner;
-        // Holding the map's lock from the check to the insert: concurrent starts cannot
-        // both take the last place.
-        let mut live = inner.lock_live();
-        if live.len() >= inner.capacity {
-            return Err(QueueFull {
-                queued: live.len().saturating_sub(inner.max_running),
-            });
-        }
-        let id = inner.next_id.fetch_add(1, Ordering::Relaxed);
+        let id = match &inner.engine {
+            Some(cluster) => cluster
+                .next_id("job")
+                .await
+                .map_err(StartError::Unavailable)?,
+            None => inner.next_id.fetch_add(1, Ordering::Relaxed),
+        };
         let work = Work::new(
             id,
             spec.clone(),
@@ -122,9 +152,26 @@ impl Jobs {
         );
         let job = work.job.clone();
         let token = inner.shutdown.child_token();
-        live.insert(id, token.clone());
-        inner.hub.publish(Event::Job(job.clone()));
-        drop(live);
+        {
+            // Holding the map's lock from the check to the insert: concurrent starts cannot
+            // both take the last place.
+            let mut live = inner.lock_live();
+            if live.len() >= inner.capacity {
+                return Err(StartError::QueueFull(QueueFull {
+                    queued: live.len().saturating_sub(inner.max_running),
+                }));
+            }
+            live.insert(id, token.clone());
+            if inner.engine.is_none() {
+                inner.hub.publish(Event::Job(job.clone()));
+            }
+        }
+        if let Some(cluster) = &inner.engine
+            && let Err(e) = cluster.publish(Event::Job(job.clone())).await
+        {
+            inner.lock_live().remove(&id);
+            return Err(StartError::Unavailable(e));
+        }
         inner.tasks.spawn(drive(
             self.inner.clone(),
             work,
@@ -140,17 +187,38 @@ impl Jobs {
         self.inner.tasks.wait().await;
     }
 
-    pub fn cancel(&self, id: JobId) -> Result<(), CancelError> {
+    /// Cancels a job that runs (or is reported) on this node; `false` if none does.
+    pub fn cancel_here(&self, id: JobId) -> bool {
         if self.end_reported(id, JobState::Cancelled, None) {
+            return true;
+        }
+        match self.inner.lock_live().get(&id) {
+            Some(token) => {
+                token.cancel();
+                true
+            }
+            None => false,
+        }
+    }
+
+    pub async fn cancel(&self, id: JobId) -> Result<(), CancelError> {
+        if self.cancel_here(id) {
             return Ok(());
         }
-        if let Some(token) = self.inner.lock_live().get(&id) {
-            token.cancel();
-            return Ok(());
-        }
-        match self.state_of(id) {
-            Some(state) => Err(CancelError::AlreadyFinished(state)),
-            None => Err(CancelError::NotFound),
+        let job = self
+            .inner
+            .hub
+            .read(|s| s.jobs.iter().find(|j| j.id == id).cloned());
+        match (job, &self.inner.engine) {
+            // Running on another node: end it in the log; its node stops it.
+            (Some(mut job), Some(cluster)) if !job.state.is_final() => {
+                job.state = JobState::Cancelled;
+                job.updated_ms = now_ms();
+                let published = cluster.publish(Event::Job(job)).await;
+                published.map(drop).map_err(CancelError::Unavailable)
+            }
+            (Some(job), _) => Err(CancelError::AlreadyFinished(job.state)),
+            (None, _) => Err(CancelError::NotFound),
         }
     }
 }
@@ -168,43 +236,32 @@ impl Inner {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn publish(&self, work: &Work) {
-        self.hub.publish(Event::Job(work.job.clone()));
-    }
-}
-
-/// The life of one job: wait for a slot, then step until done or cancelled.
-async fn drive(inner: Arc<Inner>, mut work: Work, step: Duration, cancel: CancellationToken) {
-    let slot = tokio::select! {
-        () = cancel.cancelled() => None,
-        slot = inner.slots.clone().acquire_owned() => slot.ok(),
-    };
-    if let Some(_slot) = slot {
-        work.start(now_ms());
-        inner.publish(&work);
-        loop {
-            tokio::select! {
-                biased;
-                () = cancel.cancelled() => break,
-                () = tokio::time::sleep(step) => {
-                    if work.advance(now_ms()) {
-                        break;
-                    }
-                    inner.publish(&work);
-                }
+    /// Publishes the job as it is now; on a cluster a progress step Redis cannot take now
+    /// is skipped (the next one carries everything), a final state is tried again.
+    async fn publish(&self, work: &Work) {
+        let Some(cluster) = &self.engine else {
+            self.hub.publish(Event::Job(work.job.clone()));
+            return;
+        };
+        // Shutting down, the grace period is short: one try.
+        let again = work.job.state.is_final() && !self.shutdown.is_cancelled();
+        let tries = if again { FINAL_TRIES } else { 1 };
+        for attempt in 1..=tries {
+            match cluster.publish(Event::Job(work.job.clone())).await {
+                Ok(_) => return,
+                Err(e) => tracing::debug!(job = work.job.id, "not published: {e}"),
+            }
+            if attempt < tries {
+                tokio::time::sleep(Duration::from_secs(1)).await;
             }
         }
     }
-    if !work.job.state.is_final() {
-        let why = inner
-            .shutdown
-            .is_cancelled()
-            .then(|| "the server shut down".to_owned());
-        work.finish(JobState::Cancelled, why, now_ms());
+
+    /// On a cluster: the job was ended elsewhere (cancelled on another node).
+    fn ended_elsewhere(&self, id: JobId) -> bool {
+        self.engine.is_some()
+            && self
+                .hub
+                .read(|s| s.jobs.iter().any(|j| j.id == id && j.state.is_final()))
     }
-    // The final state and the freed place in the queue appear together: a client that saw
-    // the one can count on the other (a start waits for this lock).
-    let mut live = inner.lock_live();
-    inner.publish(&work);
-    live.remove(&work.job.id);
 }
