@@ -2,7 +2,7 @@
 //! clients of every node, a client resumes exactly on any node, the feed survives every
 //! node restarting, and a Redis that is away is a 503 while streams stay open.
 
-use crate::api::{redis_server::RedisServer, support::TestServer};
+use crate::api::{proxy::Proxy, redis_server::RedisServer, support::TestServer};
 use livedash::{
     protocol::{Event, JobState, sse::Frame},
     server::{Config, MarketMode},
@@ -214,4 +214,35 @@ async fn a_job_started_on_one_node_shows_everywhere_and_a_cancel_on_another_stop
     streams[0]
         .until(|e| matches!(e, Event::Job(j) if j.id == next && j.state == JobState::Running))
         .await;
+}
+
+#[tokio::test]
+async fn the_jobs_of_a_node_that_died_end_failed() {
+    let redis = RedisServer::start();
+    let survivor = node(&redis.url()).await;
+    // This node reaches Redis through a proxy, so it can vanish as if it died.
+    let proxy = Proxy::start(format!("127.0.0.1:{}", redis.port).parse().unwrap()).await;
+    let doomed = node(&format!("redis://{}/", proxy.addr)).await;
+    let mut stream = survivor.events("?topics=jobs").await;
+    stream.snapshot().await;
+    let long = r#"{"kind":"percent","steps":10000,"step_ms":20}"#;
+    let (status, job) = doomed.post("/api/jobs", long).await;
+    assert_eq!(status, 201, "{job}");
+    let id = job["id"].as_u64().unwrap();
+    stream
+        .until(|e| matches!(e, Event::Job(j) if j.id == id && j.state == JobState::Running))
+        .await;
+
+    proxy.cut();
+    drop(proxy);
+    let (lost, _) = stream
+        .until(|e| matches!(e, Event::Job(j) if j.id == id && j.state.is_final()))
+        .await;
+    let Event::Job(lost) = lost else {
+        unreachable!()
+    };
+    assert_eq!(
+        (lost.state, lost.error.as_deref()),
+        (JobState::Failed, Some("node lost"))
+    );
 }

@@ -6,7 +6,7 @@
 //! Redis being away is a fast, clear failure ([`Unavailable`]), never a wait: publishes
 //! time out after [`PUBLISH_TIMEOUT`].
 
-use super::{Lengths, StoreError, follow, publish};
+use super::{Lengths, StoreError, follow, janitor, publish};
 use crate::{
     protocol::{Event, EventId},
     server::hub::Hub,
@@ -24,12 +24,12 @@ const APPLIED_TIMEOUT: Duration = Duration::from_secs(2);
 
 #[derive(Clone)]
 pub struct Cluster {
-    conn: ConnectionManager,
-    /// This node's name in leases: random, so a restarted node is a new holder.
+    pub(super) conn: ConnectionManager,
+    /// This node's name in leases and job records: random, so a restarted node is new.
     node: String,
-    prefix: String,
+    pub(super) prefix: String,
     lengths: Lengths,
-    hub: Hub,
+    pub(super) hub: Hub,
     ready: watch::Receiver<bool>,
 }
 
@@ -61,16 +61,50 @@ impl Cluster {
             prefix.to_owned(),
             hub.clone(),
             ready_tx,
-            shutdown,
+            shutdown.clone(),
         ));
-        Ok(Cluster {
+        let cluster = Cluster {
             conn,
             node: format!("{:016x}", rand::random::<u64>()),
             prefix: prefix.to_owned(),
             lengths,
             hub,
             ready,
-        })
+        };
+        let alive = format!("{prefix}node:{}", cluster.node);
+        tokio::spawn(janitor::heartbeat(
+            cluster.conn.clone(),
+            alive,
+            shutdown.clone(),
+        ));
+        let janitor = cluster.lease("janitor", janitor::NODE_TTL, shutdown.clone());
+        tokio::spawn(janitor::sweep(cluster.clone(), janitor, shutdown));
+        Ok(cluster)
+    }
+
+    /// Records that this node runs job `id`, so the cluster fails it if this node dies.
+    pub async fn own(&self, id: u64) -> Result<(), Unavailable> {
+        self.owners("HSET", id).await
+    }
+
+    /// Drops that record (the job was not started after all).
+    pub async fn disown(&self, id: u64) -> Result<(), Unavailable> {
+        self.owners("HDEL", id).await
+    }
+
+    async fn owners(&self, command: &str, id: u64) -> Result<(), Unavailable> {
+        let mut cmd = redis::cmd(command);
+        cmd.arg(format!("{}jobs:owner", self.prefix)).arg(id);
+        if command == "HSET" {
+            cmd.arg(&self.node);
+        }
+        let mut conn = self.conn.clone();
+        let sent = tokio::time::timeout(PUBLISH_TIMEOUT, cmd.query_async::<()>(&mut conn));
+        let outcome = match sent.await {
+            Ok(answer) => answer.map_err(StoreError::from),
+            Err(_) => Err(StoreError::TimedOut),
+        };
+        within_time(outcome)
     }
 
     /// The hub this node's streams are served from.

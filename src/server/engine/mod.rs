@@ -15,6 +15,7 @@
 
 mod cluster;
 mod follow;
+mod janitor;
 pub mod lease;
 
 pub use cluster::{Cluster, Unavailable};

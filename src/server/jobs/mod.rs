@@ -8,8 +8,9 @@
 //! On a cluster (the Redis engine) a simulated job runs on the node that started it, and
 //! its events go through the engine's log. A cancel that reaches another node publishes the
 //! job `cancelled` there; the running node sees its job final in its hub before the next
-//! step and stops (a final state is final everywhere, so nothing it sent late counts).
-//! Reported jobs are not taken on a cluster yet.
+//! step and stops (a final state is final everywhere, so nothing it sent late counts). If
+//! the node dies, the cluster's janitor fails its jobs (`engine/janitor.rs`). Reported jobs
+//! are not taken on a cluster yet.
 
 mod drive;
 mod report;
@@ -166,11 +167,17 @@ impl Jobs {
                 inner.hub.publish(Event::Job(job.clone()));
             }
         }
-        if let Some(cluster) = &inner.engine
-            && let Err(e) = cluster.publish(Event::Job(job.clone())).await
-        {
-            inner.lock_live().remove(&id);
-            return Err(StartError::Unavailable(e));
+        if let Some(cluster) = &inner.engine {
+            // Recorded as ours first: if this node dies, the cluster fails the job.
+            let started = match cluster.own(id).await {
+                Ok(()) => cluster.publish(Event::Job(job.clone())).await.map(drop),
+                Err(e) => Err(e),
+            };
+            if let Err(e) = started {
+                inner.lock_live().remove(&id);
+                let _ = cluster.disown(id).await;
+                return Err(StartError::Unavailable(e));
+            }
         }
         inner.tasks.spawn(drive(
             self.inner.clone(),
