@@ -14,6 +14,8 @@ mod cli_run;
 mod cli_watch;
 #[path = "api/cluster.rs"]
 mod cluster;
+#[path = "api/cluster_reported.rs"]
+mod cluster_reported;
 #[path = "api/compression.rs"]
 mod compression;
 #[path = "api/connections.rs"]

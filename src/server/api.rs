@@ -143,7 +143,7 @@ pub async fn report_job(
 ) -> Result<Json<Job>, ApiError> {
     let Path(id) =
         id.map_err(|_| ApiError::BadRequest("job id must be a positive integer".into()))?;
-    Ok(Json(app.report_job(&operator, id, report)?))
+    Ok(Json(app.report_job(&operator, id, report).await?))
 }
 
 /// Publishes a toast. Authorization comes before the body is read, so an unauthorized

@@ -9,7 +9,7 @@ use super::{
     engine::{Cluster, Lengths, Unavailable},
     error::ApiError,
     hub::Hub,
-    jobs::{CancelError, JobLimits, Jobs, QueueFull, ReportError, StartError, TooManyReported},
+    jobs::{CancelError, CreateError, JobLimits, Jobs, QueueFull, ReportError, StartError},
     limits::Limits,
     market::Market,
     now_ms,
@@ -88,8 +88,16 @@ impl AppState {
                 log: LOG_LENGTH,
                 window: config.replay_events as usize,
             };
-            Cluster::start(url, KEY_PREFIX, lengths, hub.clone(), shutdown.clone())
-                .expect("a valid Redis URL")
+            let report_timeout = std::time::Duration::from_secs(config.report_timeout_secs);
+            Cluster::start(
+                url,
+                KEY_PREFIX,
+                lengths,
+                report_timeout,
+                hub.clone(),
+                shutdown.clone(),
+            )
+            .expect("a valid Redis URL")
         });
         let jobs = Jobs::new(hub.clone(), engine.clone(), limits, seed, shutdown.clone());
         AppState {
@@ -123,21 +131,19 @@ impl AppState {
         self.charge(operator, Action::StartJob)?;
         spec.validate().map_err(ApiError::BadRequest)?;
         if let JobSpec::Reported(spec) = &spec {
-            if self.engine.is_some() {
-                return Err(ApiError::Unavailable {
-                    message: "reported jobs are not taken by a cluster yet".into(),
-                    retry_after: JOB_QUEUE_RETRY_AFTER,
-                });
-            }
-            return self
+            let created = self
                 .jobs
                 .create_reported(&spec.title, spec.total, spec.phases.as_deref())
-                .map_err(|TooManyReported(max)| ApiError::Unavailable {
+                .await;
+            return created.map_err(|e| match e {
+                CreateError::TooMany(max) => ApiError::Unavailable {
                     message: format!(
                         "{max} reported jobs are running, the most allowed; end one first"
                     ),
                     retry_after: JOB_QUEUE_RETRY_AFTER,
-                });
+                },
+                CreateError::Unavailable(e) => e.into(),
+            });
         }
         self.jobs.start(spec).await.map_err(|e| match e {
             StartError::QueueFull(QueueFull { queued }) => ApiError::Unavailable {
@@ -162,14 +168,14 @@ impl AppState {
     }
 
     /// Applies a reporter's report to its job; a job that ended answers with its state.
-    pub fn report_job(
+    pub async fn report_job(
         &self,
         operator: &Operator,
         id: JobId,
         report: JobReport,
     ) -> Result<Job, ApiError> {
         self.charge(operator, Action::Report)?;
-        self.jobs.report(id, report).map_err(|e| match e {
+        self.jobs.report(id, report).await.map_err(|e| match e {
             ReportError::NotFound => ApiError::NotFound(format!("no job with id {id}")),
             ReportError::Ended(state) => ApiError::JobNotRunning {
                 message: format!("job {id} already {}", state.as_str()),
@@ -180,6 +186,7 @@ impl AppState {
                 state,
             },
             ReportError::Invalid(message) => ApiError::BadRequest(message),
+            ReportError::Unavailable(e) => e.into(),
         })
     }
 

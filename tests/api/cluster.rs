@@ -11,11 +11,11 @@ use std::time::Duration;
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
-async fn node(redis_url: &str) -> TestServer {
+pub async fn node(redis_url: &str) -> TestServer {
     node_with(redis_url, Config::default()).await
 }
 
-async fn node_with(redis_url: &str, config: Config) -> TestServer {
+pub async fn node_with(redis_url: &str, config: Config) -> TestServer {
     let server = TestServer::with(Config {
         redis_url: Some(redis_url.to_owned()),
         market: MarketMode::Off,

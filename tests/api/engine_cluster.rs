@@ -33,7 +33,15 @@ impl Node {
             log: 10_000,
             window: 100,
         };
-        let cluster = Cluster::start(url, "c:", lengths, hub.clone(), stop.clone()).unwrap();
+        let cluster = Cluster::start(
+            url,
+            "c:",
+            lengths,
+            Duration::from_secs(120),
+            hub.clone(),
+            stop.clone(),
+        )
+        .unwrap();
         let node = Node { hub, cluster, stop };
         node.until(true).await;
         node

@@ -289,7 +289,7 @@ async fn a_silent_reporter_has_its_job_fail() {
         done: Some(1),
         ..JobReport::default()
     };
-    app.report_job(&operator, job.id, heard).unwrap();
+    app.report_job(&operator, job.id, heard).await.unwrap();
     // 200 s since it was created, but only 100 since its last report.
     tokio::time::advance(Duration::from_secs(100)).await;
     tokio::task::yield_now().await;

@@ -2,7 +2,8 @@
 //! third of [`NODE_TTL`]) and records the simulated jobs it runs (`jobs:owner`). One node
 //! at a time, under the `janitor` lease, sweeps that record every [`SWEEP`]: a job still
 //! running whose node's key has expired ends `failed` ("node lost"), so no job stays
-//! `running` for ever; records of jobs that ended are dropped.
+//! `running` for ever; records of jobs that ended are dropped. A reported job whose
+//! reporter has been silent for `--report-timeout-secs` ends `failed` too.
 
 use super::Cluster;
 use crate::protocol::{Event, JobState};
@@ -46,6 +47,7 @@ pub(super) async fn heartbeat(
 pub(super) async fn sweep(
     cluster: Cluster,
     held: watch::Receiver<bool>,
+    report_timeout: Duration,
     shutdown: CancellationToken,
 ) {
     let mut tick = tokio::time::interval(SWEEP);
@@ -55,15 +57,26 @@ pub(super) async fn sweep(
             _ = tick.tick() => {}
         }
         if *held.borrow()
-            && let Err(e) = sweep_once(&cluster).await
+            && let Err(e) = sweep_once(&cluster, report_timeout).await
         {
             tracing::debug!("janitor: {e}");
         }
     }
 }
 
-async fn sweep_once(cluster: &Cluster) -> Result<(), redis::RedisError> {
+async fn sweep_once(cluster: &Cluster, report_timeout: Duration) -> Result<(), redis::RedisError> {
     let mut conn = cluster.conn.clone();
+    let silent_since = now_ms().saturating_sub(report_timeout.as_millis() as u64);
+    let silent: Vec<u64> = redis::cmd("ZRANGEBYSCORE")
+        .arg(format!("{}reported", cluster.prefix))
+        .arg("-inf")
+        .arg(silent_since)
+        .query_async(&mut conn)
+        .await?;
+    for id in silent {
+        let why = format!("no report for {} s", report_timeout.as_secs());
+        let _ = cluster.end_job(id, JobState::Failed, Some(why)).await;
+    }
     let owners_key = format!("{}jobs:owner", cluster.prefix);
     let owners: HashMap<String, String> = redis::cmd("HGETALL")
         .arg(&owners_key)

@@ -46,6 +46,9 @@ pub enum StoreError {
     Corrupt(String),
     #[error("Redis did not answer in time")]
     TimedOut,
+    /// A compare-and-set found the job changed by someone else meanwhile.
+    #[error("the job changed meanwhile")]
+    Stale,
 }
 
 /// Publishes `event` (not a snapshot); its id once Redis has it.
@@ -55,6 +58,18 @@ pub async fn publish(
     event: &Event,
     lengths: Lengths,
     now_ms: u64,
+) -> Result<EventId, StoreError> {
+    publish_if(conn, prefix, event, lengths, now_ms, None).await
+}
+
+/// [`publish`], for a job only if Redis still holds it as `expect` (its stored JSON).
+pub async fn publish_if(
+    conn: &mut impl ConnectionLike,
+    prefix: &str,
+    event: &Event,
+    lengths: Lengths,
+    now_ms: u64,
+    expect: Option<&str>,
 ) -> Result<EventId, StoreError> {
     let (kind, entity, last, price) = match event {
         Event::Job(job) => (
@@ -75,7 +90,7 @@ pub async fn publish(
             return Err(StoreError::Corrupt("a snapshot is not published".into()));
         }
     };
-    let (epoch, seq): (String, u64) = PUBLISH
+    let answer = PUBLISH
         .arg(prefix)
         .arg(kind)
         .arg(event.payload_json())
@@ -88,8 +103,14 @@ pub async fn publish(
         .arg(state::jobs::MAX_JOBS)
         .arg(state::toasts::FEED_LEN)
         .arg(state::quotes::HISTORY_LEN)
-        .invoke_async(conn)
-        .await?;
+        .arg(expect.unwrap_or(""))
+        .invoke_async::<(String, u64)>(conn)
+        .await;
+    let (epoch, seq) = match answer {
+        Ok(answer) => answer,
+        Err(e) if e.code() == Some("STALE") => return Err(StoreError::Stale),
+        Err(e) => return Err(e.into()),
+    };
     Ok(EventId {
         epoch: parse(&epoch, "epoch")?,
         seq,
@@ -100,6 +121,7 @@ pub async fn publish(
 type StoredQuote = (String, Vec<String>, u64);
 /// A stream entry: its id and its fields and values, alternating.
 type Entry = (String, Vec<String>);
+
 /// Makes sure the log has an epoch (a new one if Redis is empty or lost its data), so
 /// nodes can follow it before anything is published.
 pub async fn init(conn: &mut impl ConnectionLike, prefix: &str) -> Result<(), StoreError> {

@@ -5,8 +5,10 @@
 --
 -- ARGV: prefix, kind (`job`|`toast`|`quote`, or `init`: only make sure an epoch exists), data (the event's JSON), entity (job id,
 --       toast id or symbol), final (`1` for a job in a final state), price (quotes),
---       log length, replay window length, now (ms), jobs kept, toasts kept, history length.
--- Returns {epoch, seq}.
+--       log length, replay window length, now (ms), jobs kept, toasts kept, history length,
+--       and for a job optionally the JSON it is expected to replace (a compare-and-set:
+--       concurrent reports through different nodes cannot overwrite each other).
+-- Returns {epoch, seq}, or the error STALE when the job is not the one expected.
 local p, kind, data, entity = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local final, price = ARGV[5] == '1', ARGV[6]
 local log_len, window_len, now = ARGV[7], ARGV[8], ARGV[9]
@@ -24,6 +26,10 @@ if not epoch then
 end
 if kind == 'init' then
   return {epoch, tonumber(redis.call('GET', p .. 'seq') or '0')}
+end
+local expect = ARGV[13]
+if kind == 'job' and expect and expect ~= '' and redis.call('HGET', p .. 'jobs', entity) ~= expect then
+  return redis.error_reply('STALE the job changed meanwhile')
 end
 local seq = redis.call('INCR', p .. 'seq')
 local id = seq .. '-0'

@@ -15,9 +15,11 @@
 mod drive;
 mod report;
 mod reported;
+mod shared;
 mod work;
 
-pub use reported::{ReportError, TooManyReported};
+pub use reported::ReportError;
+pub use shared::CreateError;
 
 use super::{
     engine::{Cluster, Unavailable},
@@ -212,20 +214,18 @@ impl Jobs {
         if self.cancel_here(id) {
             return Ok(());
         }
-        let job = self
-            .inner
-            .hub
-            .read(|s| s.jobs.iter().find(|j| j.id == id).cloned());
-        match (job, &self.inner.engine) {
-            // Running on another node: end it in the log; its node stops it.
-            (Some(mut job), Some(cluster)) if !job.state.is_final() => {
-                job.state = JobState::Cancelled;
-                job.updated_ms = now_ms();
-                let published = cluster.publish(Event::Job(job)).await;
-                published.map(drop).map_err(CancelError::Unavailable)
-            }
-            (Some(job), _) => Err(CancelError::AlreadyFinished(job.state)),
-            (None, _) => Err(CancelError::NotFound),
+        if let Some(cluster) = &self.inner.engine {
+            // Running on another node, or reported: end it in the log (its node stops it).
+            return match cluster.end_job(id, JobState::Cancelled, None).await {
+                Ok(Ok(_)) => Ok(()),
+                Ok(Err(Some(state))) => Err(CancelError::AlreadyFinished(state)),
+                Ok(Err(None)) => Err(CancelError::NotFound),
+                Err(e) => Err(CancelError::Unavailable(e)),
+            };
+        }
+        match self.state_of(id) {
+            Some(state) => Err(CancelError::AlreadyFinished(state)),
+            None => Err(CancelError::NotFound),
         }
     }
 }

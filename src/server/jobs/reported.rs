@@ -7,7 +7,7 @@
 //! the watchdog cannot interleave: whichever ends the job first wins, and the others see it
 //! ended.
 
-use super::{Jobs, report};
+use super::{Jobs, report, shared::CreateError};
 use crate::{
     protocol::{Event, Job, JobId, JobReport, JobState, ReportedPhase},
     server::now_ms,
@@ -16,7 +16,7 @@ use std::collections::HashMap;
 use tokio::time::Instant;
 
 /// Why a report was refused.
-#[derive(Debug, PartialEq)]
+#[derive(Debug)]
 pub enum ReportError {
     NotFound,
     /// The job ended: its state, for the reporter to act on (e.g. `cancelled`).
@@ -24,6 +24,8 @@ pub enum ReportError {
     /// The job is simulated here; nobody reports it.
     Simulated(JobState),
     Invalid(String),
+    /// On a cluster: Redis cannot take the report now.
+    Unavailable(crate::server::engine::Unavailable),
 }
 
 /// A start refused because `--max-reported-jobs` are still running.
@@ -38,7 +40,20 @@ pub(super) struct Registry {
 
 impl Jobs {
     /// Creates a reported job (validated by the caller) and publishes it.
-    pub fn create_reported(
+    pub async fn create_reported(
+        &self,
+        title: &str,
+        total: Option<u64>,
+        phases: Option<&[ReportedPhase]>,
+    ) -> Result<Job, CreateError> {
+        if let Some(cluster) = &self.inner.engine {
+            return self.create_shared(cluster, title, total, phases).await;
+        }
+        self.create_here(title, total, phases)
+            .map_err(|TooManyReported(max)| CreateError::TooMany(max))
+    }
+
+    fn create_here(
         &self,
         title: &str,
         total: Option<u64>,
@@ -61,7 +76,14 @@ impl Jobs {
     }
 
     /// Applies a report to a running reported job and publishes the result.
-    pub fn report(&self, id: JobId, report: JobReport) -> Result<Job, ReportError> {
+    pub async fn report(&self, id: JobId, report: JobReport) -> Result<Job, ReportError> {
+        if let Some(cluster) = &self.inner.engine {
+            return self.report_shared(cluster, id, report).await;
+        }
+        self.report_here(id, report)
+    }
+
+    fn report_here(&self, id: JobId, report: JobReport) -> Result<Job, ReportError> {
         let inner = &self.inner;
         let mut registry = inner.lock_reported();
         let Some((job, heard)) = registry.jobs.get_mut(&id) else {
