@@ -14,6 +14,7 @@
 //!   rules (`src/state/`).
 
 mod cluster;
+mod cluster_jobs;
 mod follow;
 mod janitor;
 pub mod lease;
