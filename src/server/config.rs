@@ -115,10 +115,10 @@ pub struct Config {
     #[arg(long, env = "LIVEDASH_REPORT_TIMEOUT_SECS", default_value_t = 120, value_parser = clap::value_parser!(u64).range(1..=86_400))]
     pub report_timeout_secs: u64,
 
-    /// The Redis engine this node publishes into and follows (scale-out), e.g.
-    /// `redis://127.0.0.1:6379/`. Not a flag yet (issue 10): reported jobs are not taken on
-    /// a cluster and a dead node's jobs are not failed yet, so only code (the tests) sets it.
-    #[arg(skip)]
+    /// Run as one node of a cluster on this Redis (e.g. `redis://10.0.0.5:6379/0`): every
+    /// event goes through its log, every node serves every client. Unset: one process with
+    /// nothing to install.
+    #[arg(long, env = "LIVEDASH_REDIS_URL", hide_env_values = true, value_parser = parse_redis_url)]
     pub redis_url: Option<String>,
 
     /// Seconds a connection may take to send a request's headers, and may stay idle
@@ -186,6 +186,14 @@ fn parse_symbols(s: &str) -> Result<Symbols, String> {
         ));
     }
     Ok(Symbols(symbols))
+}
+
+fn parse_redis_url(s: &str) -> Result<String, String> {
+    if !(s.starts_with("redis://") || s.starts_with("unix://")) {
+        return Err("expected a `redis://host:port/db` (or `unix://`) URL".into());
+    }
+    redis::Client::open(s).map_err(|e| format!("not a Redis URL: {e}"))?;
+    Ok(s.to_owned())
 }
 
 fn parse_rate(s: &str) -> Result<f64, String> {

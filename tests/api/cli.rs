@@ -51,6 +51,12 @@ fn bad_flags_fail_at_start_naming_the_flag() {
             "--header-timeout-secs",
         ),
         (&["--max-queued-jobs", "100001"], &[], "--max-queued-jobs"),
+        (
+            &["--redis-url", "http://localhost:6379"],
+            &[],
+            "--redis-url",
+        ),
+        (&[], &[("LIVEDASH_REDIS_URL", "redis://")], "--redis-url"),
     ];
     for (args, env, flag) in cases {
         let (code, stderr) = run(args, env);
@@ -98,6 +104,7 @@ fn help_documents_every_flag_with_its_environment_twin() {
         ("--jobs-per-minute", "LIVEDASH_JOBS_PER_MINUTE"),
         ("--header-timeout-secs", "LIVEDASH_HEADER_TIMEOUT_SECS"),
         ("--market", "LIVEDASH_MARKET"),
+        ("--redis-url", "LIVEDASH_REDIS_URL"),
     ] {
         assert!(
             help.contains(flag) && help.contains(env),
