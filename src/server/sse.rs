@@ -207,10 +207,7 @@ impl Connection {
     /// Applies the topic filter and the delivery policy; returns the frames to write.
     fn deliver(&mut self, mut batch: Vec<Arc<Published>>) -> Vec<Bytes> {
         let (last, topics) = (self.last, self.topics);
-        // A hub's reset marker has no frame: it only makes streams of the old log catch up.
-        batch.retain(|p| {
-            p.id > last && !p.frame.is_empty() && p.kind.topic().is_none_or(|t| topics.contains(t))
-        });
+        batch.retain(|p| p.id > last && p.kind.topic().is_none_or(|t| topics.contains(t)));
         let conflated = delivery::conflate(&mut batch);
         ::metrics::counter!(metrics::CONFLATED).increment(conflated as u64);
         let out = match &mut self.throttle {

@@ -2,14 +2,11 @@
 //! (a slow or absent server never holds the command up), and gathered for the next report.
 
 use super::{directive, pending::Pending};
-use std::{
-    io::Write,
-    sync::{
-        Arc, Mutex,
-        atomic::{AtomicU32, Ordering},
-    },
+use std::sync::{
+    Arc, Mutex,
+    atomic::{AtomicU32, Ordering},
 };
-use tokio::io::{AsyncBufReadExt, AsyncRead, BufReader};
+use tokio::io::{AsyncBufReadExt, AsyncRead, AsyncWrite, AsyncWriteExt, BufReader};
 
 /// A line longer than this is cut into pieces (nothing is buffered without bound).
 const MAX_LINE: usize = 64 * 1024;
@@ -22,8 +19,13 @@ pub enum Sink {
     Stderr,
 }
 
-/// Relays `pipe` until the command closes it.
+/// Relays `pipe` until the command closes it. Our own output is written through tokio, so
+/// a terminal or pipe that is slow to take it never blocks a runtime thread.
 pub async fn relay(pipe: impl AsyncRead + Unpin, sink: Sink, pending: Arc<Mutex<Pending>>) {
+    let mut out: Box<dyn AsyncWrite + Send + Unpin> = match sink {
+        Sink::Stdout => Box::new(tokio::io::stdout()),
+        Sink::Stderr => Box::new(tokio::io::stderr()),
+    };
     let mut reader = BufReader::with_capacity(MAX_LINE, pipe);
     let mut line = Vec::new();
     loop {
@@ -38,16 +40,25 @@ pub async fn relay(pipe: impl AsyncRead + Unpin, sink: Sink, pending: Arc<Mutex<
         line.extend_from_slice(&chunk[..taken]);
         reader.consume(taken);
         if complete || line.len() >= MAX_LINE {
-            take_line(&line, sink, &pending);
+            pass_on(&line, &pending, &mut out).await;
             line.clear();
         }
     }
     if !line.is_empty() {
-        take_line(&line, sink, &pending);
+        pass_on(&line, &pending, &mut out).await;
     }
 }
 
-fn take_line(raw: &[u8], sink: Sink, pending: &Mutex<Pending>) {
+/// Our own terminal gets the command's bytes as they were, directives aside.
+async fn pass_on(raw: &[u8], pending: &Mutex<Pending>, out: &mut (dyn AsyncWrite + Send + Unpin)) {
+    if take_line(raw, pending) {
+        let _ = out.write_all(raw).await;
+        let _ = out.flush().await;
+    }
+}
+
+/// Files one line for the next report; `false` for a directive that was applied.
+fn take_line(raw: &[u8], pending: &Mutex<Pending>) -> bool {
     let text = String::from_utf8_lossy(raw);
     let text = text.trim_end_matches(['\n', '\r']);
     let mut pending = pending.lock().expect("no panics while holding it");
@@ -55,7 +66,7 @@ fn take_line(raw: &[u8], sink: Sink, pending: &Mutex<Pending>) {
     // is malformed or does not fit the job is an ordinary line, with a warning.
     let refused = match directive::parse(text) {
         Some(Ok(directive)) => match pending.directive(directive) {
-            Ok(()) => return,
+            Ok(()) => return false,
             Err(why) => Some(why),
         },
         Some(Err(why)) => Some(why),
@@ -65,12 +76,7 @@ fn take_line(raw: &[u8], sink: Sink, pending: &Mutex<Pending>) {
         warn(&format!("ignoring `{text}`: {why}"));
     }
     pending.line(text);
-    drop(pending);
-    // Our own terminal gets the command's bytes as they were.
-    let _ = match sink {
-        Sink::Stdout => std::io::stdout().lock().write_all(raw),
-        Sink::Stderr => std::io::stderr().lock().write_all(raw),
-    };
+    true
 }
 
 fn warn(text: &str) {

@@ -23,7 +23,7 @@ pub async fn watch(args: WatchArgs) -> u8 {
     let mut feed = Feed::new(client, "/api/events?topics=jobs");
     let mut watcher = Watcher {
         target: args.job,
-        known: None,
+        created: None,
         epoch: None,
         view: View::new(),
     };
@@ -64,9 +64,9 @@ pub async fn watch(args: WatchArgs) -> u8 {
 
 struct Watcher {
     target: Option<JobId>,
-    /// The target job as first seen: a job of the same id created at another time (by a
-    /// restarted server) is not it.
-    known: Option<Job>,
+    /// When the target job was created, once seen: a job of the same id created at another
+    /// time (by a restarted server) is not it.
+    created: Option<u64>,
     epoch: Option<u64>,
     view: View,
 }
@@ -91,15 +91,11 @@ impl Watcher {
                     return None;
                 };
                 let same = |job: &&Job| {
-                    job.id == target
-                        && self
-                            .known
-                            .as_ref()
-                            .is_none_or(|known| known.created_ms == job.created_ms)
+                    job.id == target && self.created.is_none_or(|c| c == job.created_ms)
                 };
                 match snapshot.jobs.iter().find(same) {
                     Some(job) => self.see(job.clone()),
-                    None if self.known.is_some() => {
+                    None if self.created.is_some() => {
                         self.say(&format!(
                             "job {target} is gone: the server restarted and no longer knows it"
                         ));
@@ -125,7 +121,7 @@ impl Watcher {
             JobState::Cancelled => Some(exit::JOB_CANCELLED),
             JobState::Queued | JobState::Running => None,
         };
-        self.known.get_or_insert(job);
+        self.created.get_or_insert(job.created_ms);
         code
     }
 

@@ -9,10 +9,10 @@
 use super::{Lengths, StoreError, follow, janitor, publish};
 use crate::{
     protocol::{Event, EventId},
-    server::hub::Hub,
+    server::{hub::Hub, now_ms},
 };
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 use tokio::sync::{broadcast::error::RecvError, watch};
 use tokio_util::sync::CancellationToken;
 
@@ -180,10 +180,4 @@ pub(super) fn within_time<T>(outcome: Result<T, StoreError>) -> Result<T, Unavai
         StoreError::Redis(e) if e.is_timeout() => Unavailable(StoreError::TimedOut.to_string()),
         e => Unavailable(e.to_string()),
     })
-}
-
-pub(super) fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }

@@ -4,10 +4,13 @@
 
 use super::{
     StoreError,
-    cluster::{Cluster, PUBLISH_TIMEOUT, Unavailable, now_ms, within_time},
+    cluster::{Cluster, PUBLISH_TIMEOUT, Unavailable, within_time},
     publish_if,
 };
-use crate::protocol::{Event, Job, JobId, JobState};
+use crate::{
+    protocol::{Event, Job, JobId, JobState},
+    server::now_ms,
+};
 use std::time::Duration;
 
 impl Cluster {

@@ -8,9 +8,12 @@
 //! it catches up from the log without its clients noticing.
 
 use super::{StoreError, Stored, decode_entry, field, load};
-use crate::{protocol::EventId, server::hub::Hub};
+use crate::{
+    protocol::EventId,
+    server::{hub::Hub, now_ms},
+};
 use redis::AsyncConnectionConfig;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
@@ -130,10 +133,4 @@ fn position(hub: &Hub, stored: Stored) {
         tracing::info!(from = %head, to = %stored.head, "following the Redis log from its stored state");
         hub.reset(stored.head, stored.snapshot, stored.window);
     }
-}
-
-fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
 }
