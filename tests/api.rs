@@ -2,6 +2,8 @@
 
 mod api {
     pub mod companion;
+    pub mod nginx;
+    pub mod node_process;
     pub mod proxy;
     pub mod redis_server;
     pub mod support;
@@ -30,6 +32,8 @@ mod engine_lease;
 mod engine_store;
 #[path = "api/errors.rs"]
 mod errors;
+#[path = "api/failover.rs"]
+mod failover;
 #[path = "api/headers.rs"]
 mod headers;
 #[path = "api/health.rs"]

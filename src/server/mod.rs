@@ -8,7 +8,7 @@ mod auth;
 mod config;
 mod connection;
 mod delivery;
-/// The Redis engine's log and stored state (scale-out, `--redis-url`; in progress).
+/// The Redis engine: the cluster's log, stored state, leases and janitor (`--redis-url`).
 pub mod engine;
 mod error;
 mod headers;
@@ -22,6 +22,7 @@ mod market;
 mod metrics;
 /// What the page's server functions do on the server (`app/server_fns.rs` calls it).
 pub(crate) mod page;
+mod positioned;
 mod quote_feed;
 mod rates;
 mod serve;
@@ -81,14 +82,19 @@ pub fn router(state: AppState) -> Router {
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(headers::cors(&state.config));
     let router = Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(metrics::render))
         .leptos_routes(&state, routes(), {
             let options = state.leptos_options.clone();
             move || shell(options.clone())
         })
         .nest("/api", api)
+        // Everything above waits for a cluster node to hold the cluster's state.
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            positioned::gate,
+        ))
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::render))
         .method_not_allowed_fallback(error::method_not_allowed);
     site::serve(router, &state)
         .layer(state.config.client_ip_source.clone().into_extension())

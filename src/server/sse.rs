@@ -70,6 +70,12 @@ pub async fn events(
         .or(query.last_event_id.as_deref())
         .and_then(|id| id.trim().parse::<EventId>().ok());
     let permit = app.limits.open_stream(ip)?;
+    // A cluster node may not have read as far in the log as the node that served this
+    // client before: it catches up (briefly) rather than answer an id it does not know
+    // yet with a snapshot.
+    if let (Some(cluster), Some(last)) = (&app.engine, last) {
+        cluster.until_applied(last).await;
+    }
     let body = Body::from_stream(
         Connection::open(&app, topics, last, throttle, Some(permit)).into_stream(),
     );

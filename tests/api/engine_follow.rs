@@ -46,11 +46,15 @@ impl Node {
         let (ready_tx, ready) = watch::channel(false);
         let stop = CancellationToken::new();
         let client = redis::Client::open(url).unwrap();
+        let following = engine::Following {
+            ready: ready_tx,
+            positioned: watch::channel(false).0,
+        };
         tokio::spawn(engine::follow(
             client,
             "f:".into(),
             hub.clone(),
-            ready_tx,
+            following,
             stop.clone(),
         ));
         Node { hub, ready, stop }

@@ -6,7 +6,7 @@
 //! Redis being away is a fast, clear failure ([`Unavailable`]), never a wait: publishes
 //! time out after [`PUBLISH_TIMEOUT`].
 
-use super::{Lengths, StoreError, follow, janitor, publish};
+use super::{Lengths, StoreError, follow::Following, janitor, publish};
 use crate::{
     protocol::{Event, EventId},
     server::{hub::Hub, now_ms},
@@ -31,6 +31,7 @@ pub struct Cluster {
     pub(super) lengths: Lengths,
     pub(super) hub: Hub,
     ready: watch::Receiver<bool>,
+    positioned: watch::Receiver<bool>,
 }
 
 /// The event store cannot take the operation now; try again later.
@@ -57,11 +58,16 @@ impl Cluster {
             .set_max_delay(Duration::from_millis(500));
         let conn = ConnectionManager::new_lazy_with_config(client.clone(), config)?;
         let (ready_tx, ready) = watch::channel(false);
-        tokio::spawn(follow(
+        let (positioned_tx, positioned) = watch::channel(false);
+        let following = Following {
+            ready: ready_tx,
+            positioned: positioned_tx,
+        };
+        tokio::spawn(super::follow::follow(
             client,
             prefix.to_owned(),
             hub.clone(),
-            ready_tx,
+            following,
             shutdown.clone(),
         ));
         let cluster = Cluster {
@@ -71,6 +77,7 @@ impl Cluster {
             lengths,
             hub,
             ready,
+            positioned,
         };
         let alive = format!("{prefix}node:{}", cluster.node);
         tokio::spawn(janitor::heartbeat(
@@ -107,6 +114,20 @@ impl Cluster {
     /// Whether this node follows the log now (for `/readyz`, and to refuse publishes).
     pub fn ready(&self) -> watch::Receiver<bool> {
         self.ready.clone()
+    }
+
+    /// Waits (up to `within`) until this node's hub has been positioned at the cluster's
+    /// state once. Before that it holds a state of its own making, and a client served
+    /// from it would get a needless snapshot (or a page of nothing); after that it is
+    /// right up to where it stands, even while Redis is away.
+    pub async fn positioned(&self, within: Duration) -> Result<(), Unavailable> {
+        let mut positioned = self.positioned.clone();
+        match tokio::time::timeout(within, positioned.wait_for(|p| *p)).await {
+            Ok(Ok(_)) => Ok(()),
+            _ => Err(Unavailable(
+                "this node has not read the cluster's state yet".into(),
+            )),
+        }
     }
 
     /// The next id of `what` (`job`, `toast`): unique across the cluster within an epoch.
@@ -147,10 +168,11 @@ impl Cluster {
         Ok(id)
     }
 
-    /// Waits (within a bound) until this node's hub has applied `id`. Not following the
-    /// log (Redis was away a moment ago, or the node is shutting down), it does not wait:
-    /// the event is in Redis, and this node's clients get it once it follows again.
-    pub(super) async fn until_applied(&self, id: EventId) {
+    /// Waits (within a bound) until this node's hub has applied `id`: after a publish, and
+    /// before resuming a client that another node served further. Not following the log
+    /// (Redis was away a moment ago, or the node is shutting down), it does not wait: the
+    /// event is in Redis, and this node's clients get it once it follows again.
+    pub async fn until_applied(&self, id: EventId) {
         // Listening before looking at the head: an event applied in between is not missed.
         let mut applied = self.hub.receiver();
         if !*self.ready.borrow() {

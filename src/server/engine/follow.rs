@@ -27,20 +27,28 @@ const MAX_PAUSE: Duration = Duration::from_secs(5);
 
 type Reply = Option<Vec<(String, Vec<(String, Vec<String>)>)>>;
 
-/// Follows the log under `prefix` until `shutdown`; `ready` says whether the hub is
-/// following it right now.
+/// Whether the hub follows the log right now (`ready`), and whether it has ever been
+/// positioned at the cluster's state (`positioned`: until then it holds nothing worth
+/// serving).
+pub struct Following {
+    pub ready: watch::Sender<bool>,
+    pub positioned: watch::Sender<bool>,
+}
+
+/// Follows the log under `prefix` until `shutdown`, saying how in `following`.
 pub async fn follow(
     client: redis::Client,
     prefix: String,
     hub: Hub,
-    ready: watch::Sender<bool>,
+    following: Following,
     shutdown: CancellationToken,
 ) {
+    let Following { ready, positioned } = following;
     let mut pause = Duration::from_millis(100);
     while !shutdown.is_cancelled() {
         let outcome = tokio::select! {
             () = shutdown.cancelled() => return,
-            outcome = follow_once(&client, &prefix, &hub, &ready) => outcome,
+            outcome = follow_once(&client, &prefix, &hub, &ready, &positioned) => outcome,
         };
         ready.send_replace(false);
         match outcome {
@@ -63,6 +71,7 @@ async fn follow_once(
     prefix: &str,
     hub: &Hub,
     ready: &watch::Sender<bool>,
+    positioned: &watch::Sender<bool>,
 ) -> Result<(), StoreError> {
     let config = AsyncConnectionConfig::new()
         .set_connection_timeout(Some(Duration::from_secs(2)))
@@ -81,7 +90,9 @@ async fn follow_once(
         }
     };
     position(hub, stored);
+    // Ready first: whoever sees `positioned` must see `ready` too (see `until_applied`).
     ready.send_replace(true);
+    positioned.send_replace(true);
     loop {
         let head = hub.head_id();
         let reply: Reply = redis::cmd("XREAD")

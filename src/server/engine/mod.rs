@@ -20,7 +20,7 @@ mod janitor;
 pub mod lease;
 
 pub use cluster::{Cluster, Unavailable};
-pub use follow::follow;
+pub use follow::{Following, follow};
 
 use crate::protocol::{Event, EventId, Job, QuoteSeries, Snapshot, Toast};
 use crate::state;
