@@ -18,6 +18,8 @@ mod cli_watch;
 mod cluster;
 #[path = "api/cluster_reported.rs"]
 mod cluster_reported;
+#[path = "api/cluster_slow.rs"]
+mod cluster_slow;
 #[path = "api/compression.rs"]
 mod compression;
 #[path = "api/connections.rs"]
