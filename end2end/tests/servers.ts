@@ -65,6 +65,11 @@ function status(url: string): Promise<number | undefined> {
   });
 }
 
+/** Whether `child` has ended (by itself, or by a signal). */
+export function exited(child: ChildProcess): boolean {
+  return child.exitCode !== null || child.signalCode !== null;
+}
+
 /** A server process of the test's own, on a free port, that the test can stop and restart. */
 export class Server {
   private process?: ChildProcess;
@@ -92,8 +97,16 @@ export class Server {
   /** SIGTERM, and wait for the process to exit. */
   async stop(): Promise<void> {
     const process = this.process;
-    if (!process || process.exitCode !== null) return;
+    if (!process || exited(process)) return;
     process.kill("SIGTERM");
+    await once(process, "exit");
+  }
+
+  /** SIGKILL, as a crash would end it, and wait for the process to exit. */
+  async kill(): Promise<void> {
+    const process = this.process;
+    if (!process || exited(process)) return;
+    process.kill("SIGKILL");
     await once(process, "exit");
   }
 
