@@ -18,7 +18,7 @@ export MEMORY_SERVE_QUIET := 1
 # apt-get needs root; use sudo when not root and it is available.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: help run dist dev test end2end screenshot setup setup-build setup-test \
+.PHONY: help run dist dev test bench end2end screenshot setup setup-build setup-test \
         wasm-target cargo-leptos wasm-bindgen-cli wasm-opt chromium engines end2end-deps
 
 help:
@@ -26,6 +26,7 @@ help:
 	@echo "make test        install what is missing, run every test (Rust, clippy, Playwright)"
 	@echo "make dev         cargo leptos watch (rebuilds and reloads on change)"
 	@echo "make dist        build target/dist/livedash: one binary with the site inside"
+	@echo "make bench       the load generator against the release binary (1 node, 1 and 3 on Redis)"
 	@echo "make screenshot  copy the suite's latest screenshots into end2end/screenshots/"
 
 run: dist
@@ -67,6 +68,16 @@ test: setup-build setup-test
 	LIVEDASH_EMBED_PKG=$(DIST_PKG) cargo clippy --features embed -- -D warnings
 	# Playwright, including dist.spec.ts, which runs target/dist/livedash from an empty directory.
 	@$(MAKE) --no-print-directory end2end
+
+# Benchmarks, never part of `make test`: the load generator (examples/loadgen/) against the
+# release binary, under fan-out load and then quiet (for what Redis adds to a publish).
+LOADGEN := target/release/examples/loadgen --bin target/dist/livedash
+bench: dist engines
+	cargo build --release --features ssr --example loadgen
+	@echo "== fan-out: 2,000 streams, 200 toasts/s =="
+	$(LOADGEN)
+	@echo "== quiet: 10 streams, 100 toasts/s (publish latency) =="
+	$(LOADGEN) --streams 10 --rate 100
 
 # cargo-leptos serves the app on 127.0.0.1:3000 for Playwright. If something already listens
 # there the tests would silently run against it, so refuse; and because cargo-leptos 0.3.6

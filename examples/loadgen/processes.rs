@@ -1,0 +1,101 @@
+//! The servers under measurement, as processes of the load generator's own: a
+//! `redis-server` without persistence and livedash nodes, each on a free port, all killed
+//! when dropped.
+
+use std::{
+    io::{BufRead, BufReader},
+    net::SocketAddr,
+    path::Path,
+    process::{Child, Command, Stdio},
+    time::{Duration, Instant},
+};
+
+pub struct Process {
+    child: Child,
+    pub addr: SocketAddr,
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_addr() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// Reads `child`'s stdout until a line contains `text`.
+fn until_line(child: &mut Child, text: &str) {
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    for line in lines.by_ref() {
+        if line.unwrap().contains(text) {
+            // Keep draining in the background, so a full pipe never blocks the process.
+            std::thread::spawn(move || lines.for_each(drop));
+            return;
+        }
+    }
+    panic!("the process ended before it said {text:?}");
+}
+
+pub fn redis() -> Process {
+    let addr = free_addr();
+    let mut child = Command::new("redis-server")
+        .args(["--bind", "127.0.0.1", "--port", &addr.port().to_string()])
+        .args(["--save", "", "--appendonly", "no"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("redis-server (Debian's package; `make setup` installs it)");
+    until_line(&mut child, "Ready to accept connections");
+    Process { child, addr }
+}
+
+/// A livedash node, with limits raised so one load-generating address may hold every
+/// stream and publish as fast as the run needs.
+pub fn node(bin: &Path, redis: Option<&Process>, streams: usize) -> Process {
+    let addr = free_addr();
+    let mut command = Command::new(bin);
+    command
+        .args(["serve", "--addr", &addr.to_string(), "--market", "off"])
+        .args(["--max-streams", &(streams + 100).to_string()])
+        .args(["--max-streams-per-ip", &(streams + 100).to_string()])
+        .args(["--publish-per-minute", "10000000"])
+        .env_remove("LIVEDASH_PUBLISH_TOKEN")
+        .env("LEPTOS_OUTPUT_NAME", "livedash")
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::piped());
+    if let Some(redis) = redis {
+        command.args(["--redis-url", &format!("redis://{}/", redis.addr)]);
+    }
+    let mut child = command
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
+    until_line(&mut child, "livedash listening on");
+    let node = Process { child, addr };
+    until_ready(addr);
+    node
+}
+
+/// Polls `/readyz` (a bench may poll: nothing else tells it when Redis has been read).
+fn until_ready(addr: SocketAddr) {
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while Instant::now() < deadline {
+        let ready = std::net::TcpStream::connect(addr).ok().and_then(|mut s| {
+            use std::io::{Read, Write};
+            s.write_all(b"GET /readyz HTTP/1.0\r\n\r\n").ok()?;
+            let mut answer = String::new();
+            s.read_to_string(&mut answer).ok()?;
+            Some(answer.starts_with("HTTP/1.0 200") || answer.starts_with("HTTP/1.1 200"))
+        });
+        if ready == Some(true) {
+            return;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    panic!("node {addr} was not ready within 20 s");
+}
