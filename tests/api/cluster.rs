@@ -103,26 +103,59 @@ async fn a_client_resumes_exactly_on_another_node() {
 }
 
 #[tokio::test]
-async fn after_every_node_restarted_the_feed_is_there_and_clients_resume() {
+async fn after_every_node_restarted_the_feed_and_jobs_are_there_and_clients_resume() {
     let redis = RedisServer::start();
     let mut old = node(&redis.url()).await;
-    let mut stream = old.events("?topics=toasts").await;
+    let mut stream = old.events("?topics=toasts,jobs").await;
     stream.snapshot().await;
+    // A job that finished, and a reported job whose reporter goes on after the restart.
+    let (status, done) = old
+        .post("/api/jobs", r#"{"kind":"percent","steps":3,"step_ms":10}"#)
+        .await;
+    assert_eq!(status, 201, "{done}");
+    let done = done["id"].as_u64().unwrap();
+    stream
+        .until(|e| matches!(e, Event::Job(j) if j.id == done && j.state == JobState::Completed))
+        .await;
+    let (status, reported) = old
+        .post(
+            "/api/jobs",
+            r#"{"kind":"reported","title":"Import","total":10}"#,
+        )
+        .await;
+    assert_eq!(status, 201, "{reported}");
+    let reported = reported["id"].as_u64().unwrap();
+    let report = format!("/api/jobs/{reported}/report");
+    assert_eq!(old.post(&report, r#"{"done":4}"#).await.0, 200);
     notify(&old, "before the restart").await;
-    let (_, last) = stream.next_event().await;
+    let last = loop {
+        let (event, id) = stream.next_event().await;
+        if is_toast("before the restart")(&event) {
+            break id;
+        }
+    };
     drop(stream);
     old.shut_down().await.unwrap();
 
     let new = node(&redis.url()).await;
-    let snapshot = new.events("?topics=toasts").await.snapshot().await;
+    let snapshot = new.events("?topics=toasts,jobs").await.snapshot().await;
     assert_eq!(snapshot.toasts[0].title, "before the restart");
-    let mut resumed = new.events_after("?topics=toasts", Some(&last)).await;
-    notify(&new, "after the restart").await;
+    let job = |id| snapshot.jobs.iter().find(|j| j.id == id).unwrap();
+    assert_eq!(job(done).state, JobState::Completed);
+    assert_eq!(
+        (job(reported).state, job(reported).progress),
+        (JobState::Running, Some(0.4))
+    );
+    let mut resumed = new.events_after("?topics=toasts,jobs", Some(&last)).await;
+    // The reporter goes on through the new node and finishes its job.
+    assert_eq!(new.post(&report, r#"{"done":10}"#).await.0, 200);
     let (event, _) = resumed.next_event().await;
     assert!(
-        is_toast("after the restart")(&event),
-        "no snapshot: {event:?}"
+        matches!(event, Event::Job(ref j) if j.id == reported && j.progress == Some(1.0)),
+        "no snapshot, the next event: {event:?}"
     );
+    notify(&new, "after the restart").await;
+    resumed.until(is_toast("after the restart")).await;
 }
 
 #[tokio::test]
