@@ -16,6 +16,8 @@ mod cli_run;
 mod cli_watch;
 #[path = "api/cluster.rs"]
 mod cluster;
+#[path = "api/cluster_market.rs"]
+mod cluster_market;
 #[path = "api/cluster_reported.rs"]
 mod cluster_reported;
 #[path = "api/cluster_slow.rs"]

@@ -11,14 +11,18 @@ use std::time::Duration;
 
 const PATIENCE: Duration = Duration::from_secs(20);
 
+/// A node without a simulated market (the tests feed what they need).
 pub async fn node(redis_url: &str) -> TestServer {
-    node_with(redis_url, Config::default()).await
+    let quiet = Config {
+        market: MarketMode::Off,
+        ..Config::default()
+    };
+    node_with(redis_url, quiet).await
 }
 
 pub async fn node_with(redis_url: &str, config: Config) -> TestServer {
     let server = TestServer::with(Config {
         redis_url: Some(redis_url.to_owned()),
-        market: MarketMode::Off,
         heartbeat_secs: 1,
         ..config
     })
@@ -210,6 +214,7 @@ async fn a_job_started_on_one_node_shows_everywhere_and_a_cancel_on_another_stop
     // one's runner has really stopped.
     let one_at_a_time = Config {
         max_running_jobs: 1,
+        market: MarketMode::Off,
         ..Config::default()
     };
     let nodes = [

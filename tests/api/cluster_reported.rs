@@ -52,6 +52,7 @@ async fn a_silent_reporters_job_fails_on_a_cluster() {
     let redis = RedisServer::start();
     let quick = Config {
         report_timeout_secs: 1,
+        market: livedash::server::MarketMode::Off,
         ..Config::default()
     };
     let server = node_with(&redis.url(), quick).await;

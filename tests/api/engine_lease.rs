@@ -32,7 +32,14 @@ async fn node(url: &str, name: &str) -> (watch::Receiver<bool>, CancellationToke
         .unwrap();
     let stop = CancellationToken::new();
     (
-        lease::hold(conn, "l:market".into(), name.into(), TTL, stop.clone()),
+        lease::hold(
+            conn,
+            "l:market".into(),
+            name.into(),
+            TTL,
+            watch::channel(true).1,
+            stop.clone(),
+        ),
         stop,
     )
 }

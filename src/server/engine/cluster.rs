@@ -101,6 +101,8 @@ impl Cluster {
     }
 
     /// Holds the lease `name` while this node can (see `lease.rs`); says whether it does.
+    /// Not before the node has read Redis: the first node of a new epoch clears the
+    /// cluster's keys, and a lease taken before that would vanish under its holder.
     pub fn lease(
         &self,
         name: &str,
@@ -108,7 +110,12 @@ impl Cluster {
         shutdown: CancellationToken,
     ) -> watch::Receiver<bool> {
         let key = format!("{}lease:{name}", self.prefix);
-        super::lease::hold(self.conn.clone(), key, self.node.clone(), ttl, shutdown)
+        let (conn, node, after) = (
+            self.conn.clone(),
+            self.node.clone(),
+            self.positioned.clone(),
+        );
+        super::lease::hold(conn, key, node, ttl, after, shutdown)
     }
 
     /// Whether this node follows the log now (for `/readyz`, and to refuse publishes).

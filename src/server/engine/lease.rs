@@ -38,17 +38,23 @@ static RELEASE: LazyLock<Script> = LazyLock::new(|| {
     )
 });
 
-/// Holds the lease `key` for `node` while it can, until `shutdown` (then releases it).
-/// The receiver says whether this node holds it now.
+/// Holds the lease `key` for `node` while it can, until `shutdown` (then releases it),
+/// trying first once `after` is true. The receiver says whether this node holds it now.
 pub fn hold(
     conn: ConnectionManager,
     key: String,
     node: String,
     ttl: Duration,
+    after: watch::Receiver<bool>,
     shutdown: CancellationToken,
 ) -> watch::Receiver<bool> {
     let (held_tx, held) = watch::channel(false);
     tokio::spawn(async move {
+        let mut after = after;
+        tokio::select! {
+            () = shutdown.cancelled() => return,
+            _ = after.wait_for(|go| *go) => {}
+        }
         let mut conn = conn;
         let mut tick = tokio::time::interval(ttl / 3);
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
