@@ -10,12 +10,7 @@ use livedash::protocol::{
     Event, EventId, JobState,
     sse::{Frame, Parser},
 };
-use std::{
-    collections::HashSet,
-    net::SocketAddr,
-    sync::{Arc, Mutex},
-    time::Duration,
-};
+use std::{collections::HashSet, net::SocketAddr, time::Duration};
 use tokio::sync::watch;
 use tokio_util::sync::CancellationToken;
 
@@ -104,22 +99,22 @@ struct Acked {
     refused: usize,
 }
 
-/// Publishes toasts (and now and then a reported job, at once completed) until `stop`.
-fn producer(base: String, stop: CancellationToken) -> Arc<Mutex<Acked>> {
-    let acked = Arc::new(Mutex::new(Acked::default()));
-    let record = acked.clone();
+/// Publishes toasts (and now and then a reported job, at once completed) until `stop`,
+/// then returns what was acknowledged. Awaiting it means no publish is in flight.
+fn producer(base: String, stop: CancellationToken) -> tokio::task::JoinHandle<Acked> {
     tokio::spawn(async move {
+        let mut record = Acked::default();
         let http = reqwest::Client::new();
         let mut pace = tokio::time::interval(Duration::from_millis(5));
         for n in 0.. {
             tokio::select! {
-                () = stop.cancelled() => return,
+                () = stop.cancelled() => return record,
                 _ = pace.tick() => {}
             }
             let title = format!("t{n}");
             match post(&http, &base, "/api/notifications", &toast(&title)).await {
-                Some(_) => record.lock().unwrap().toasts.push(title),
-                None => record.lock().unwrap().refused += 1,
+                Some(_) => record.toasts.push(title),
+                None => record.refused += 1,
             }
             if n % 5 == 0 {
                 let job = r#"{"kind":"reported","title":"failover"}"#;
@@ -132,12 +127,12 @@ fn producer(base: String, stop: CancellationToken) -> Arc<Mutex<Acked>> {
                     .await
                     .is_some()
                 {
-                    record.lock().unwrap().completed.push(id);
+                    record.completed.push(id);
                 }
             }
         }
-    });
-    acked
+        record
+    })
 }
 
 fn toast(title: &str) -> String {
@@ -236,11 +231,11 @@ async fn clients_behind_nginx_lose_nothing_over_a_hundred_node_kills() {
         nodes[busiest] = NodeProcess::start(addrs[busiest], &redis.url()).await;
     }
     producing.cancel();
-    // Whatever the producer had acknowledged by now precedes this last toast in the log.
+    let acked = acked.await.unwrap();
+    // Everything the producer had acknowledged precedes this last toast in the log.
     publish_surely(&base, "end").await;
     everyone_sees(&mut clients, "end").await;
 
-    let acked = std::mem::take(&mut *acked.lock().unwrap());
     assert!(acked.toasts.len() > 100, "{} toasts", acked.toasts.len());
     for client in &clients {
         let seen = client.borrow();
@@ -256,7 +251,11 @@ async fn clients_behind_nginx_lose_nothing_over_a_hundred_node_kills() {
             .iter()
             .filter(|t| !seen.toast_set.contains(*t))
             .collect();
-        assert!(lost.is_empty(), "acknowledged toasts lost: {lost:?}");
+        assert!(
+            lost.is_empty(),
+            "acknowledged toasts lost: {lost:?} (of t0..t{})",
+            acked.toasts.len()
+        );
         let completed: HashSet<_> = seen.completed.iter().collect();
         assert_eq!(
             completed.len(),
