@@ -84,11 +84,15 @@ async fn main() {
 }
 
 async fn measure(args: &Args, setup: Setup) -> String {
-    let redis = matches!(setup, Setup::Redis1 | Setup::Redis3).then(processes::redis);
     let count = if matches!(setup, Setup::Redis3) { 3 } else { 1 };
-    let nodes: Vec<_> = (0..count)
-        .map(|_| processes::node(&args.bin, redis.as_ref(), args.streams))
-        .collect();
+    // Starting processes blocks (it reads their logs and polls /readyz): off the runtime.
+    let (redis, nodes) = tokio::task::block_in_place(|| {
+        let redis = matches!(setup, Setup::Redis1 | Setup::Redis3).then(processes::redis);
+        let nodes: Vec<_> = (0..count)
+            .map(|_| processes::node(&args.bin, redis.as_ref(), args.streams))
+            .collect();
+        (redis, nodes)
+    });
     let epoch = Instant::now();
 
     // Connect every stream and wait for its snapshot.
