@@ -46,9 +46,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     };
     let leptos = get_configuration(None)?.leptos_options;
     let addr = config.addr.unwrap_or(leptos.site_addr);
-    let listener = tokio::net::TcpListener::bind(addr)
-        .await
-        .map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = server::listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(
         "livedash listening on {scheme}://{}",

@@ -8,17 +8,16 @@
 //! and publish-to-receive latency. `make bench` runs it on the release build; see the
 //! README's "Scaling out" for figures and how to read them.
 
+mod fanout;
+mod idle;
 mod processes;
+mod publish;
 mod stats;
+mod storm;
 mod stream;
 
 use clap::{Parser, ValueEnum};
-use std::{
-    path::PathBuf,
-    time::{Duration, Instant},
-};
-use stream::Received;
-use tokio::{sync::watch, task::JoinSet};
+use std::path::PathBuf;
 
 #[derive(Parser)]
 struct Args {
@@ -37,6 +36,25 @@ struct Args {
     /// Setups to measure, in order.
     #[arg(long, value_delimiter = ',', default_value = "single,redis-1,redis-3")]
     setups: Vec<Setup>,
+    /// What to measure, in order.
+    #[arg(long, value_delimiter = ',', default_value = "fanout,idle,storm")]
+    sections: Vec<Section>,
+    /// Idle streams for the memory measurement.
+    #[arg(long, default_value_t = 10_000)]
+    idle_streams: usize,
+    /// Streams in the reconnect storm.
+    #[arg(long, default_value_t = 10_000)]
+    storm_streams: usize,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Section {
+    /// Fan-out and latency, per setup (`--streams`, `--rate`, `--seconds`, `--setups`).
+    Fanout,
+    /// Memory per idle stream, connect rate, delivery to all, graceful shutdown.
+    Idle,
+    /// Publish latency while every stream reconnects at once.
+    Storm,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -64,113 +82,50 @@ impl Setup {
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
-    rlimit::increase_nofile_limit(args.streams as u64 * 2 + 1000).unwrap();
+    let most = args
+        .streams
+        .max(args.idle_streams + 500)
+        .max(args.storm_streams);
+    rlimit::increase_nofile_limit(most as u64 + 1000).unwrap();
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!("{cores} cores\n");
+    for section in &args.sections {
+        match section {
+            Section::Fanout => fanout(&args).await,
+            Section::Idle => {
+                println!("Idle streams (1 node, no Redis):\n");
+                println!(
+                    "| streams | memory per stream | server RSS | connect (streams/s) | a toast reaches all in | graceful shutdown |"
+                );
+                println!("| ---: | ---: | ---: | ---: | ---: | --- |");
+                println!("{}\n", idle::measure(&args.bin, args.idle_streams).await);
+            }
+            Section::Storm => {
+                println!("Reconnect storm (1 node, no Redis, market on):\n");
+                println!(
+                    "| streams | all back in | publish ack p50 / p99 / max before (ms) | during the storm (ms) |"
+                );
+                println!("| ---: | --- | --- | --- |");
+                println!("{}\n", storm::measure(&args.bin, args.storm_streams).await);
+            }
+        }
+    }
+}
+
+async fn fanout(args: &Args) {
     println!(
-        "{} streams, {} toasts/s for {} s ({} deliveries/s offered), {} cores\n",
+        "Fan-out: {} streams, {} toasts/s for {} s ({} deliveries/s offered):\n",
         args.streams,
         args.rate,
         args.seconds,
         args.streams as f64 * args.rate,
-        std::thread::available_parallelism().map_or(1, |n| n.get())
     );
     println!(
         "| setup | deliveries/s | lost | publish ack p50 / p99 (ms) | receive p50 / p99 / max (ms) | connect (streams/s) |"
     );
     println!("| --- | ---: | ---: | --- | --- | ---: |");
     for setup in &args.setups {
-        let row = measure(&args, *setup).await;
-        println!("{row}");
+        println!("{}", fanout::measure(args, *setup).await);
     }
-}
-
-async fn measure(args: &Args, setup: Setup) -> String {
-    let count = if matches!(setup, Setup::Redis3) { 3 } else { 1 };
-    // Starting processes blocks (it reads their logs and polls /readyz): off the runtime.
-    let (redis, nodes) = tokio::task::block_in_place(|| {
-        let redis = matches!(setup, Setup::Redis1 | Setup::Redis3).then(processes::redis);
-        let nodes: Vec<_> = (0..count)
-            .map(|_| processes::node(&args.bin, redis.as_ref(), args.streams))
-            .collect();
-        (redis, nodes)
-    });
-    let epoch = Instant::now();
-
-    // Connect every stream and wait for its snapshot.
-    let mut streams = Vec::with_capacity(args.streams);
-    for i in 0..args.streams {
-        let (report, received) = watch::channel(Received::default());
-        let addr = nodes[i % nodes.len()].addr;
-        tokio::spawn(async move {
-            if let Err(e) = stream::open(addr, epoch, report).await {
-                eprintln!("a stream ended: {e}");
-            }
-        });
-        streams.push(received);
-    }
-    for stream in &mut streams {
-        let snapshot = stream.wait_for(|r| r.snapshot);
-        tokio::time::timeout(Duration::from_secs(60), snapshot)
-            .await
-            .expect("every stream gets its snapshot within 60 s")
-            .expect("a stream ended before its snapshot");
-    }
-    let connect_rate = args.streams as f64 / epoch.elapsed().as_secs_f64();
-
-    // Publish on schedule; each publish is its own task, so a slow answer never delays
-    // the next one.
-    let http = reqwest::Client::new();
-    let total = (args.rate * args.seconds as f64) as u64;
-    let mut pace = tokio::time::interval(Duration::from_secs_f64(1.0 / args.rate));
-    let mut posts = JoinSet::new();
-    let started = Instant::now();
-    for seq in 0..total {
-        pace.tick().await;
-        let url = format!(
-            "http://{}/api/notifications",
-            nodes[seq as usize % nodes.len()].addr
-        );
-        let body = format!(
-            r#"{{"level":"info","title":"lg {seq} {}"}}"#,
-            epoch.elapsed().as_nanos()
-        );
-        let http = http.clone();
-        posts.spawn(async move {
-            let sent = Instant::now();
-            let response = http.post(url).body(body).send().await;
-            let acked = response.is_ok_and(|r| r.status() == 202);
-            (acked, sent.elapsed().as_micros() as u32)
-        });
-    }
-    let mut acks = Vec::new();
-    let mut acked = 0u64;
-    while let Some(outcome) = posts.join_next().await {
-        let (ok, us) = outcome.unwrap();
-        acked += u64::from(ok);
-        acks.push(us);
-    }
-
-    // Every stream should receive every acknowledged toast; wait (boundedly) for that.
-    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
-    for stream in &mut streams {
-        let all = stream.wait_for(|r| r.toasts >= acked);
-        let _ = tokio::time::timeout_at(deadline, all).await;
-    }
-    let elapsed = started.elapsed().as_secs_f64();
-    let mut delivered = 0;
-    let mut latencies = Vec::new();
-    for stream in &streams {
-        let r = stream.borrow();
-        delivered += r.toasts;
-        latencies.extend_from_slice(&r.latencies_us);
-    }
-    let lost = (acked * args.streams as u64).saturating_sub(delivered);
-    let (a50, a99, _) = stats::percentiles_ms(&mut acks);
-    let (r50, r99, rmax) = stats::percentiles_ms(&mut latencies);
-    drop(nodes);
-    drop(redis);
-    format!(
-        "| {} | {:.0} | {lost} | {a50:.2} / {a99:.2} | {r50:.1} / {r99:.1} / {rmax:.1} | {connect_rate:.0} |",
-        setup.describe(),
-        delivered as f64 / elapsed,
-    )
+    println!();
 }

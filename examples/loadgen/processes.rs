@@ -15,6 +15,31 @@ pub struct Process {
     pub addr: SocketAddr,
 }
 
+impl Process {
+    /// Resident memory, from `/proc/PID/status` (`VmRSS`), in bytes.
+    pub fn rss(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id()))
+            .expect("the process is running");
+        let kib: u64 = status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("VmRSS in /proc/PID/status");
+        kib * 1024
+    }
+
+    /// Sends SIGTERM (a graceful shutdown) and waits for the exit; returns how it ended.
+    pub fn terminate(&mut self) -> std::process::ExitStatus {
+        use nix::{sys::signal, unistd::Pid};
+        signal::kill(
+            Pid::from_raw(self.child.id() as i32),
+            signal::Signal::SIGTERM,
+        )
+        .expect("SIGTERM");
+        self.child.wait().expect("the process exits")
+    }
+}
+
 impl Drop for Process {
     fn drop(&mut self) {
         let _ = self.child.kill();
@@ -35,8 +60,16 @@ fn until_line(child: &mut Child, text: &str) {
     let mut lines = BufReader::new(stdout).lines();
     for line in lines.by_ref() {
         if line.unwrap().contains(text) {
-            // Keep draining in the background, so a full pipe never blocks the process.
-            std::thread::spawn(move || lines.for_each(drop));
+            // Keep draining in the background, so a full pipe never blocks the process;
+            // its warnings and errors are worth seeing beside the figures.
+            std::thread::spawn(move || {
+                for line in lines.map_while(Result::ok) {
+                    let wanted = std::env::var("LOADGEN_SHOW").is_ok_and(|w| line.contains(&w));
+                    if wanted || line.contains("WARN") || line.contains("ERROR") {
+                        eprintln!("{line}");
+                    }
+                }
+            });
             return;
         }
     }
@@ -56,18 +89,26 @@ pub fn redis() -> Process {
 }
 
 /// A livedash node, with limits raised so one load-generating address may hold every
-/// stream and publish as fast as the run needs.
-pub fn node(bin: &Path, redis: Option<&Process>, streams: usize) -> Process {
+/// stream and publish as fast as the run needs; with `quotes` (a second), the simulated
+/// market runs.
+pub fn node(bin: &Path, redis: Option<&Process>, streams: usize, quotes: Option<f64>) -> Process {
     let addr = free_addr();
     let mut command = Command::new(bin);
+    command.args(["serve", "--addr", &addr.to_string()]);
+    match quotes {
+        Some(rate) => command.args(["--market", "simulated", "--quote-rate", &rate.to_string()]),
+        None => command.args(["--market", "off"]),
+    };
     command
-        .args(["serve", "--addr", &addr.to_string(), "--market", "off"])
         .args(["--max-streams", &(streams + 100).to_string()])
         .args(["--max-streams-per-ip", &(streams + 100).to_string()])
         .args(["--publish-per-minute", "10000000"])
         .env_remove("LIVEDASH_PUBLISH_TOKEN")
         .env("LEPTOS_OUTPUT_NAME", "livedash")
-        .env("RUST_LOG", "info")
+        .env(
+            "RUST_LOG",
+            std::env::var("LOADGEN_RUST_LOG").unwrap_or_else(|_| "info".into()),
+        )
         .stdout(Stdio::piped());
     if let Some(redis) = redis {
         command.args(["--redis-url", &format!("redis://{}/", redis.addr)]);

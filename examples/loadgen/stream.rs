@@ -7,42 +7,72 @@
 //! and send time the publisher put in its title (`lg SEQ NANOS`).
 
 use livedash::protocol::sse::{Frame, Parser};
-use std::{net::SocketAddr, time::Instant};
+use std::{
+    net::{IpAddr, SocketAddr},
+    time::Instant,
+};
 use tokio::{
     io::{AsyncReadExt, AsyncWriteExt},
-    net::TcpStream,
+    net::TcpSocket,
     sync::watch,
 };
 
 /// What a stream has received so far.
 #[derive(Clone, Default)]
 pub struct Received {
-    pub snapshot: bool,
+    /// Snapshots received (a stream that reconnected has had two).
+    pub snapshots: u32,
     pub toasts: u64,
     /// Publish-to-receive latency of each toast, in microseconds.
     pub latencies_us: Vec<u32>,
+    /// The server ended the stream.
+    pub ended: bool,
 }
 
-/// Opens `/api/events?topics=toasts` on `addr` and counts toasts until the connection ends.
+/// Where a stream connects, and from which local address: one address can hold only
+/// ~28,000 connections to one port (the ephemeral port range), so big runs use several
+/// (`127.0.0.2`, `127.0.0.3`, ... all reach the loopback interface).
+#[derive(Clone, Copy)]
+pub struct Target {
+    pub addr: SocketAddr,
+    pub source: IpAddr,
+    /// `topics=` of the request.
+    pub topics: &'static str,
+}
+
+/// Opens `/api/events` on `target` and counts what arrives until the connection ends
+/// (`Ok(true)`) or `close` changes (`Ok(false)`: the stream was dropped on purpose).
 pub async fn open(
-    addr: SocketAddr,
+    target: Target,
     epoch: Instant,
-    report: watch::Sender<Received>,
-) -> std::io::Result<()> {
-    let mut socket = TcpStream::connect(addr).await?;
+    report: &watch::Sender<Received>,
+    mut close: Option<watch::Receiver<bool>>,
+) -> std::io::Result<bool> {
+    let socket = TcpSocket::new_v4()?;
+    // Binding first makes the kernel search for a free port the slow way (it showed up as
+    // the top of a `perf` profile of a storm): only where the address is not the default.
+    if target.source != IpAddr::from([127, 0, 0, 1]) {
+        socket.bind(SocketAddr::new(target.source, 0))?;
+    }
+    let mut socket = socket.connect(target.addr).await?;
     let request = format!(
-        "GET /api/events?topics=toasts HTTP/1.1\r\nHost: {addr}\r\nAccept: text/event-stream\r\n\r\n"
+        "GET /api/events?topics={} HTTP/1.1\r\nHost: {}\r\nAccept: text/event-stream\r\n\r\n",
+        target.topics, target.addr
     );
     socket.write_all(request.as_bytes()).await?;
-    let mut buffer = vec![0u8; 16 * 1024];
+    let mut buffer = vec![0u8; 8 * 1024];
     let mut raw = Vec::new();
     let mut dechunk = Dechunk::default();
     let mut parser = Parser::default();
     let mut body = Vec::new();
     loop {
-        let n = socket.read(&mut buffer).await?;
+        let n = tokio::select! {
+            read = socket.read(&mut buffer) => read?,
+            () = closed(close.as_mut()) => return Ok(false),
+        };
         if n == 0 {
-            return Ok(());
+            report.send_modify(|r| r.ended = true);
+            return Ok(true);
         }
         raw.extend_from_slice(&buffer[..n]);
         body.clear();
@@ -57,7 +87,7 @@ pub async fn open(
                     continue;
                 };
                 match event.as_str() {
-                    "snapshot" => r.snapshot = true,
+                    "snapshot" => r.snapshots += 1,
                     "toast" => {
                         r.toasts += 1;
                         if let Some(sent) = sent_at(&data) {
@@ -135,4 +165,35 @@ impl Dechunk {
 
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+/// The local address for the `i`th stream: 20,000 per address, well inside the ephemeral
+/// port range.
+pub fn source(i: usize) -> IpAddr {
+    IpAddr::from([127, 0, 0, 1 + (i / 20_000) as u8])
+}
+
+/// Fires when `close` changes (or its sender is gone); never without one.
+async fn closed(close: Option<&mut watch::Receiver<bool>>) {
+    match close {
+        Some(close) => {
+            let _ = close.changed().await;
+        }
+        None => std::future::pending().await,
+    }
+}
+
+/// Runs one stream in its own task; what it receives is reported on the returned receiver.
+pub fn spawn(
+    target: Target,
+    epoch: Instant,
+    close: Option<watch::Receiver<bool>>,
+) -> watch::Receiver<Received> {
+    let (report, received) = watch::channel(Received::default());
+    tokio::spawn(async move {
+        if let Err(e) = open(target, epoch, &report, close).await {
+            eprintln!("a stream failed: {e}");
+        }
+    });
+    received
 }

@@ -12,6 +12,7 @@ use crate::{
     state,
 };
 use bytes::Bytes;
+use snapshots::{Pending, Snapshots};
 use std::{
     collections::{HashMap, VecDeque},
     sync::{
@@ -31,6 +32,23 @@ pub struct Published {
     pub key: Key,
     /// The complete SSE frame (`event:`, `id:`, `data:`), shared by all connections.
     pub frame: Bytes,
+}
+
+/// Where a stream starts, as the hub decides it under its lock: a snapshot still to be
+/// encoded (outside the lock), or the exact events missed.
+enum Begin {
+    Snapshot(Arc<Pending>),
+    Replay(Vec<Arc<Published>>),
+}
+
+impl Begin {
+    /// Encodes the snapshot, if it is one (the first caller does, the rest share it).
+    fn resolve(self) -> Start {
+        match self {
+            Begin::Snapshot(pending) => Start::Snapshot(pending.frame()),
+            Begin::Replay(missed) => Start::Replay(missed),
+        }
+    }
 }
 
 /// Where a stream starts.
@@ -89,6 +107,8 @@ struct Current {
     forgotten: u64,
     /// The newest quote per symbol: latest value wins, so that is all a client needs.
     latest_quotes: HashMap<String, Arc<Published>>,
+    /// This state's snapshots for new streams, per topic set (see `hub_snapshots.rs`).
+    snapshots: Snapshots,
 }
 
 impl Hub {
@@ -107,6 +127,7 @@ impl Hub {
             history: VecDeque::new(),
             forgotten: 0,
             latest_quotes: HashMap::new(),
+            snapshots: Snapshots::default(),
         };
         Hub {
             inner: Arc::new(Inner {
@@ -164,6 +185,7 @@ impl Hub {
         at: Instant,
     ) -> Arc<Published> {
         current.seq = id.seq;
+        current.snapshots.changed(event.kind().topic());
         let key = Key::of(&event, &current.snapshot);
         state::apply(&mut current.snapshot, &event);
         let frame = Bytes::from(sse::encode_event(&event, id));
@@ -188,27 +210,30 @@ impl Hub {
 
     /// Starts a stream for a client that last saw `last` (if anything), for `topics`.
     pub fn subscribe(&self, last: Option<EventId>, topics: TopicSet) -> Subscription {
-        let mut current = self.lock();
-        let (start, head) = self.catch_up_locked(&mut current, last, topics);
+        // The receiver is taken under the lock, so it starts right after `head`.
+        let (begin, head, receiver) = {
+            let mut current = self.lock();
+            let (begin, head) = self.catch_up_locked(&mut current, last, topics);
+            (begin, head, self.inner.sender.subscribe())
+        };
         Subscription {
-            start,
+            start: begin.resolve(),
             head,
-            receiver: self.inner.sender.subscribe(),
+            receiver,
         }
     }
 
     /// For a live connection that fell behind at `last`: the exact missed events if the
     /// window still has them, otherwise a snapshot (counted as a resync).
     pub fn catch_up(&self, last: EventId, topics: TopicSet) -> (Start, EventId) {
-        let mut current = self.lock();
-        let (start, head) = self.catch_up_locked(&mut current, Some(last), topics);
-        let (counter, outcome) = match start {
-            Start::Snapshot(_) => (&self.inner.stats.resyncs, "snapshot"),
-            Start::Replay(_) => (&self.inner.stats.replays, "replay"),
+        let (begin, head) = self.catch_up_locked(&mut self.lock(), Some(last), topics);
+        let (counter, outcome) = match begin {
+            Begin::Snapshot(_) => (&self.inner.stats.resyncs, "snapshot"),
+            Begin::Replay(_) => (&self.inner.stats.replays, "replay"),
         };
         counter.fetch_add(1, Ordering::Relaxed);
         ::metrics::counter!(super::metrics::CATCH_UPS, "outcome" => outcome).increment(1);
-        (start, head)
+        (begin.resolve(), head)
     }
 
     /// A receiver for everything published from now on, without a starting point.
@@ -236,7 +261,7 @@ impl Hub {
         current: &mut Current,
         last: Option<EventId>,
         topics: TopicSet,
-    ) -> (Start, EventId) {
+    ) -> (Begin, EventId) {
         self.prune(current);
         let head = self.head(current);
         let exact = last
@@ -255,11 +280,17 @@ impl Hub {
                     .collect();
                 missed.extend(current.latest_quotes.values().filter(wanted).cloned());
                 missed.sort_by_key(|p| p.id);
-                Start::Replay(missed)
+                Begin::Replay(missed)
             }
             None => {
-                let snapshot = Event::Snapshot(state::restrict(&current.snapshot, topics));
-                Start::Snapshot(Bytes::from(sse::encode_event(&snapshot, head)))
+                let Current {
+                    snapshots,
+                    snapshot,
+                    ..
+                } = current;
+                Begin::Snapshot(snapshots.get(topics, head, || {
+                    Event::Snapshot(state::restrict(snapshot, topics))
+                }))
             }
         };
         (start, head)
@@ -296,6 +327,9 @@ impl Hub {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
+
+#[path = "hub_snapshots.rs"]
+mod snapshots;
 
 /// Starting over from another log (the Redis engine's).
 #[path = "hub_reset.rs"]

@@ -23,6 +23,7 @@ impl Hub {
         let mut current = self.lock();
         let now = Instant::now();
         current.epoch = head.epoch;
+        current.snapshots.clear();
         current.snapshot = Snapshot::default();
         current.history.clear();
         current.latest_quotes.clear();

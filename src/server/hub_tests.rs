@@ -200,3 +200,40 @@ async fn a_reset_keeps_the_window_for_exact_resumes_and_resyncs_open_streams() {
     let marker = open.receiver.recv().await.unwrap();
     assert_eq!((marker.id, marker.kind), (at(20), EventKind::Snapshot));
 }
+
+fn snapshot_of(start: Start) -> Bytes {
+    match start {
+        Start::Snapshot(frame) => frame,
+        Start::Replay(_) => panic!("expected a snapshot, got a replay"),
+    }
+}
+
+#[test]
+fn a_snapshot_is_encoded_once_per_state_and_topic_set() {
+    let hub = hub(8);
+    hub.publish(toast(1));
+    let toasts: TopicSet = [Topic::Toasts].into_iter().collect();
+    let first = snapshot_of(hub.subscribe(None, TopicSet::all()).start);
+    let again = snapshot_of(hub.subscribe(None, TopicSet::all()).start);
+    // The very same bytes, not an equal copy: encoded once, shared.
+    assert_eq!(first.as_ptr(), again.as_ptr());
+    let other_topics = snapshot_of(hub.subscribe(None, toasts).start);
+    assert_ne!(first.as_ptr(), other_topics.as_ptr());
+    // A new state is a new snapshot, and it has the new event in it.
+    hub.publish(toast(2));
+    let newer = snapshot_of(hub.subscribe(None, TopicSet::all()).start);
+    assert_ne!(first, newer);
+    assert!(std::str::from_utf8(&newer).unwrap().contains("\"t2\""));
+    assert!(!std::str::from_utf8(&first).unwrap().contains("\"t2\""));
+    // A quote changes nothing a toasts-only stream starts from: it keeps its bytes.
+    let toasts_now = snapshot_of(hub.subscribe(None, toasts).start);
+    hub.publish(quote("ACME", 10.0));
+    let after_quote = snapshot_of(hub.subscribe(None, toasts).start);
+    assert_eq!(toasts_now.as_ptr(), after_quote.as_ptr());
+    let all_after_quote = snapshot_of(hub.subscribe(None, TopicSet::all()).start);
+    assert!(
+        std::str::from_utf8(&all_after_quote)
+            .unwrap()
+            .contains("ACME")
+    );
+}

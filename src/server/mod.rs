@@ -44,6 +44,7 @@ pub use auth::Operator;
 pub use config::{Config, LogFormat, MarketMode, Symbols};
 pub use error::ApiError;
 pub use hub::{Hub, ReplayWindow, Stats};
+pub use serve::listen;
 pub use state::AppState;
 pub use tls::load as load_tls;
 

@@ -20,12 +20,30 @@ use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
+/// How many connections may wait to be accepted; the kernel caps it at
+/// `net.core.somaxconn` (4096 on current Linux). Tokio's default of 1024 overflowed in a
+/// reconnect storm: the kernel then drops handshakes and clients retry only after a second
+/// or more (measured with `nstat TcpExtListenOverflows` under the load generator).
+const LISTEN_BACKLOG: u32 = 65_535;
 /// After an accept error that freeing a connection cannot fix, wait this long.
 const ACCEPT_BACKOFF: Duration = Duration::from_millis(10);
 /// How long the market's lease lives: a dead node's market moves within about this long.
 const MARKET_LEASE: Duration = Duration::from_secs(3);
 /// At most one log line about accept errors this often.
 const ACCEPT_LOG_EVERY: Duration = Duration::from_secs(5);
+
+/// Listens on `addr` with a backlog deep enough for thousands of clients at once.
+pub fn listen(addr: std::net::SocketAddr) -> io::Result<TcpListener> {
+    let socket = if addr.is_ipv4() {
+        tokio::net::TcpSocket::new_v4()?
+    } else {
+        tokio::net::TcpSocket::new_v6()?
+    };
+    // As std and tokio do: a restarted server can bind while old connections linger.
+    socket.set_reuseaddr(true)?;
+    socket.bind(addr)?;
+    socket.listen(LISTEN_BACKLOG)
+}
 
 pub async fn serve(
     listener: TcpListener,
@@ -88,10 +106,13 @@ async fn accept_until_shutdown(
 ) {
     let mut errors = AcceptErrors::default();
     loop {
+        // Unconstrained: tokio's cooperative budget would make the loop yield after 128
+        // accepts and wait behind every connection it just spawned, so in a burst the
+        // backlog filled while the loop queued for its turn.
         let accepted = tokio::select! {
             biased;
             () = token.cancelled() => return,
-            accepted = listener.accept() => accepted,
+            accepted = tokio::task::unconstrained(listener.accept()) => accepted,
         };
         match accepted {
             Ok((tcp, peer)) => {
