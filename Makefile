@@ -18,7 +18,7 @@ export MEMORY_SERVE_QUIET := 1
 # apt-get needs root; use sudo when not root and it is available.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: help run dist dev test bench end2end screenshot setup setup-build setup-test \
+.PHONY: help run dist dev test bench bench-browser end2end screenshot setup setup-build setup-test \
         wasm-target cargo-leptos wasm-bindgen-cli wasm-opt chromium engines end2end-deps
 
 help:
@@ -26,7 +26,8 @@ help:
 	@echo "make test        install what is missing, run every test (Rust, clippy, Playwright)"
 	@echo "make dev         cargo leptos watch (rebuilds and reloads on change)"
 	@echo "make dist        build target/dist/livedash: one binary with the site inside"
-	@echo "make bench       the load generator against the release binary (1 node, 1 and 3 on Redis)"
+	@echo "make bench       the load generator against the release binary, and the hot-path benchmarks"
+	@echo "make bench-browser  the ticker's frame rate and the first load's size, in Chromium"
 	@echo "make screenshot  copy the suite's latest screenshots into end2end/screenshots/"
 
 run: dist
@@ -69,15 +70,23 @@ test: setup-build setup-test
 	# Playwright, including dist.spec.ts, which runs target/dist/livedash from an empty directory.
 	@$(MAKE) --no-print-directory end2end
 
-# Benchmarks, never part of `make test`: the load generator (examples/loadgen/) against the
-# release binary, under fan-out load and then quiet (for what Redis adds to a publish).
+# Benchmarks, never part of `make test` (README "Performance"): the load generator
+# (examples/loadgen/) against the release binary: fan-out loaded and quiet (what Redis
+# adds to a publish), idle memory per stream, and a reconnect storm; then the criterion
+# benchmarks of the hot paths (benches/hot_paths.rs).
 LOADGEN := target/release/examples/loadgen --bin target/dist/livedash
 bench: dist engines
 	cargo build --release --features ssr --example loadgen
-	@echo "== fan-out: 2,000 streams, 200 toasts/s =="
+	@echo "== fan-out: 2,000 streams, 200 toasts/s; idle streams; reconnect storm =="
 	$(LOADGEN)
 	@echo "== quiet: 10 streams, 100 toasts/s (publish latency) =="
-	$(LOADGEN) --streams 10 --rate 100
+	$(LOADGEN) --sections fanout --streams 10 --rate 100
+	cargo bench --features ssr --bench hot_paths
+
+# The browser benchmark (end2end/bench/): the ticker's frame rate, long tasks and main-thread
+# time at 100 and 500 quotes/s, and the first load's size, in Chromium against make dist.
+bench-browser: dist chromium end2end-deps
+	cd end2end && npx playwright test -c bench.config.ts
 
 # cargo-leptos serves the app on 127.0.0.1:3000 for Playwright. If something already listens
 # there the tests would silently run against it, so refuse; and because cargo-leptos 0.3.6
@@ -99,9 +108,14 @@ wasm-target:
 	  || rustup target add wasm32-unknown-unknown
 
 # --locked: newer dependency versions need a newer rustc than this toolchain.
+# Its own release profile (fat LTO, one codegen unit) made it 20 of a fresh machine's
+# 52 minutes; a build tool does not need that, so it is built without LTO, in 16 units,
+# at opt-level 1 (the same code, compiled faster).
 cargo-leptos:
 	@[ "$$(cargo leptos --version 2>/dev/null)" = "cargo-leptos $(CARGO_LEPTOS_VERSION)" ] \
-	  || cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	  || CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
+	     CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
+	     cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
 
 # Without --locked: its lockfile names a crate version the registry no longer serves.
 wasm-bindgen-cli:

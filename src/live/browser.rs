@@ -32,6 +32,10 @@ use std::{
 use wasm_bindgen::{JsCast, closure::Closure};
 use web_sys::{EventSource, MessageEvent};
 
+#[path = "frames.rs"]
+mod frames;
+use frames::Frames;
+
 const STREAM_URL: &str = "/api/events";
 const MAX_BACKOFF_MS: u64 = 30_000;
 
@@ -39,6 +43,7 @@ const MAX_BACKOFF_MS: u64 = 30_000;
 /// component is cleaned up.
 pub fn connect(store: Store, rendered: EventId) {
     let live = Rc::new(Live {
+        frames: Frames::new(store),
         store,
         source: RefCell::new(None),
         last_id: RefCell::new(rendered.to_string()),
@@ -53,6 +58,8 @@ pub fn connect(store: Store, rendered: EventId) {
 
 struct Live {
     store: Store,
+    /// Where decoded events wait for the next animation frame (see `frames.rs`).
+    frames: Rc<Frames>,
     source: RefCell<Option<Source>>,
     /// The newest event id received (or the rendered snapshot's).
     last_id: RefCell<String>,
@@ -121,7 +128,7 @@ impl Live {
                 if !id.is_empty() {
                     *self.last_id.borrow_mut() = id;
                 }
-                self.store.apply(event);
+                self.frames.push(event);
             }
             Err(e) => leptos::logging::warn!("ignoring an undecodable event: {e}"),
         }

@@ -7,7 +7,7 @@ mod api;
 mod auth;
 mod config;
 mod connection;
-mod delivery;
+pub mod delivery;
 /// The Redis engine: the cluster's log, stored state, leases and janitor (`--redis-url`).
 pub mod engine;
 mod error;
