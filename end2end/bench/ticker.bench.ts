@@ -34,17 +34,22 @@ interface Sample {
   fps: number;
   longTasks: number;
   longestMs: number;
+  /** Main-thread milliseconds per second: all tasks, and script, style and layout. */
   mainThreadMsPerS: number;
+  scriptMsPerS: number;
+  styleMsPerS: number;
+  layoutMsPerS: number;
 }
 
 async function measure(page: Page): Promise<Sample> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Performance.enable");
-  const taskSeconds = async () => {
+  const durations = async () => {
     const { metrics } = await cdp.send("Performance.getMetrics");
-    return metrics.find((m) => m.name === "TaskDuration")?.value ?? 0;
+    const seconds = (name: string) => metrics.find((m) => m.name === name)?.value ?? 0;
+    return ["TaskDuration", "ScriptDuration", "RecalcStyleDuration", "LayoutDuration"].map(seconds);
   };
-  const before = await taskSeconds();
+  const before = await durations();
   const inPage = await page.evaluate(async (windowMs) => {
     const long: number[] = [];
     const observer = new PerformanceObserver((list) => {
@@ -65,12 +70,16 @@ async function measure(page: Page): Promise<Sample> {
     const elapsed = performance.now() - start;
     return { fps: (frames * 1000) / elapsed, long, elapsed };
   }, WINDOW_MS);
-  const after = await taskSeconds();
+  const after = await durations();
+  const perS = (i: number) => ((after[i] - before[i]) * 1000) / (inPage.elapsed / 1000);
   return {
     fps: inPage.fps,
     longTasks: inPage.long.length,
     longestMs: Math.max(0, ...inPage.long),
-    mainThreadMsPerS: ((after - before) * 1000) / (inPage.elapsed / 1000),
+    mainThreadMsPerS: perS(0),
+    scriptMsPerS: perS(1),
+    styleMsPerS: perS(2),
+    layoutMsPerS: perS(3),
   };
 }
 
@@ -86,7 +95,8 @@ test("ticker frame rate at 100 and 500 quotes/s, and the first load", async ({ b
       await page.waitForTimeout(2_000); // settle: the measured window starts warm
       const s = await measure(page);
       rows.push(
-        `| ${rate} quotes/s, ${SYMBOLS.length} symbols | ${s.fps.toFixed(1)} | ${s.longTasks} | ${s.longestMs.toFixed(0)} ms | ${s.mainThreadMsPerS.toFixed(0)} ms/s |`,
+        `| ${rate} quotes/s, ${SYMBOLS.length} symbols | ${s.fps.toFixed(1)} | ${s.longTasks} | ${s.longestMs.toFixed(0)} ms | ` +
+          `${s.mainThreadMsPerS.toFixed(0)} ms/s | ${s.scriptMsPerS.toFixed(0)} / ${s.styleMsPerS.toFixed(0)} / ${s.layoutMsPerS.toFixed(0)} ms/s |`,
       );
       await page.close();
     } finally {
@@ -117,6 +127,7 @@ test("ticker frame rate at 100 and 500 quotes/s, and the first load", async ({ b
     await server.stop();
   }
   console.log(
-    `\n| ticker | frames/s | long tasks (10 s) | longest | main thread busy |\n| --- | ---: | ---: | ---: | ---: |\n${rows.join("\n")}`,
+    `\n| ticker | frames/s | long tasks (10 s) | longest | main thread busy | of which script / style / layout |\n` +
+      `| --- | ---: | ---: | ---: | ---: | ---: |\n${rows.join("\n")}`,
   );
 });

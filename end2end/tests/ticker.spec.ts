@@ -30,7 +30,7 @@ test("prices change live", async ({ page }) => {
 const flashing = (page: import("@playwright/test").Page) =>
   page.evaluate(() => [...document.querySelectorAll("tr.quote > *")].filter((cell) => cell.getAnimations().length > 0).length);
 
-test("price moves flash the row", async ({ page }) => {
+test("price moves flash the price", async ({ page }) => {
   await openLive(page);
   await expect.poll(() => flashing(page)).toBeGreaterThan(0);
 });
