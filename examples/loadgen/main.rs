@@ -10,6 +10,7 @@
 
 mod fanout;
 mod idle;
+mod many;
 mod processes;
 mod publish;
 mod stats;
@@ -37,7 +38,7 @@ struct Args {
     #[arg(long, value_delimiter = ',', default_value = "single,redis-1,redis-3")]
     setups: Vec<Setup>,
     /// What to measure, in order.
-    #[arg(long, value_delimiter = ',', default_value = "fanout,idle,storm")]
+    #[arg(long, value_delimiter = ',', default_value = "fanout,idle,storm,many")]
     sections: Vec<Section>,
     /// Idle streams for the memory measurement.
     #[arg(long, default_value_t = 10_000)]
@@ -45,6 +46,9 @@ struct Args {
     /// Streams in the reconnect storm.
     #[arg(long, default_value_t = 10_000)]
     storm_streams: usize,
+    /// Streams for the most-streams run (over HTTP/2).
+    #[arg(long, default_value_t = 100_000)]
+    many_streams: usize,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -55,6 +59,8 @@ enum Section {
     Idle,
     /// Publish latency while every stream reconnects at once.
     Storm,
+    /// The most streams one node holds (over HTTP/2).
+    Many,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -99,6 +105,14 @@ async fn main() {
                 );
                 println!("| ---: | ---: | ---: | ---: | ---: | --- |");
                 println!("{}\n", idle::measure(&args.bin, args.idle_streams).await);
+            }
+            Section::Many => {
+                println!("Most streams (1 node, no Redis):\n");
+                println!(
+                    "| streams | all connected in | memory per stream | server RSS | a toast reaches all in | graceful shutdown |"
+                );
+                println!("| --- | ---: | ---: | ---: | ---: | --- |");
+                println!("{}\n", many::measure(&args.bin, args.many_streams).await);
             }
             Section::Storm => {
                 println!("Reconnect storm (1 node, no Redis, market on):\n");

@@ -1,6 +1,12 @@
 //! The JSON endpoints of the public API (the event stream is in `sse.rs`).
 
-use super::{AppState, auth::Operator, error::ApiError, job_stream, limits::ClientIp};
+use super::{
+    AppState,
+    auth::Operator,
+    error::ApiError,
+    job_stream,
+    limits::{ClientIp, Transport},
+};
 use crate::protocol::{FedQuote, Job, JobId, JobReport, JobSpec, NotificationRequest, Quote};
 use axum::{
     Json,
@@ -96,6 +102,7 @@ pub async fn start_job(
     State(app): State<AppState>,
     operator: Operator,
     ClientIp(ip): ClientIp,
+    version: axum::http::Version,
     headers: HeaderMap,
     query: Result<Query<StartQuery>, QueryRejection>,
     SpecBody(spec): SpecBody,
@@ -106,7 +113,7 @@ pub async fn start_job(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/event-stream"));
     if wants_stream {
-        let permit = app.limits.open_stream(ip)?;
+        let permit = app.limits.open_stream(ip, Transport::of(version))?;
         return job_stream::respond(&app, &operator, spec, query.cancel_on_disconnect, permit)
             .await;
     }
