@@ -43,19 +43,11 @@ pub async fn measure(bin: &Path, streams: usize) -> String {
     let after = node.rss();
     let per_stream = after.saturating_sub(before) as f64 / streams as f64;
 
-    // A toast still reaches every stream.
-    let addrs = [node.addr];
-    let acks = crate::publish::toasts(&addrs, 1.0, 1.0, epoch).await;
-    assert!(acks.iter().all(|a| a.ok), "the toast was acknowledged");
-    let delivering = Instant::now();
-    all_have(&mut open, |r| r.toasts >= 1, "the toast").await;
-    let delivered = delivering.elapsed();
-
-    // A graceful shutdown ends every stream.
-    let stopping = Instant::now();
-    let status = tokio::task::block_in_place(|| node.terminate());
-    let exited = stopping.elapsed();
-    all_have(&mut open, |r| r.ended, "the end of its stream").await;
+    let Ending {
+        delivered,
+        exited,
+        status,
+    } = toast_then_stop(&mut node, &mut open, epoch).await;
     format!(
         "| {streams} | {:.1} KiB | {:.0} MiB | {connect_rate:.0} | {:.0} ms | {:.2} s, {status} |",
         per_stream / 1024.0,
@@ -63,6 +55,36 @@ pub async fn measure(bin: &Path, streams: usize) -> String {
         delivered.as_secs_f64() * 1000.0,
         exited.as_secs_f64(),
     )
+}
+
+/// How the end of a run went: a toast's way to every stream, then a graceful shutdown.
+pub struct Ending {
+    pub delivered: Duration,
+    pub exited: Duration,
+    pub status: std::process::ExitStatus,
+}
+
+/// Publishes one toast and waits until every stream has it, then stops `node` with
+/// SIGTERM and waits until every stream has ended.
+pub async fn toast_then_stop(
+    node: &mut processes::Process,
+    open: &mut [tokio::sync::watch::Receiver<stream::Received>],
+    epoch: Instant,
+) -> Ending {
+    let acks = crate::publish::toasts(&[node.addr], 1.0, 1.0, epoch).await;
+    assert!(acks.iter().all(|a| a.ok), "the toast was acknowledged");
+    let delivering = Instant::now();
+    all_have(open, |r| r.toasts >= 1, "the toast").await;
+    let delivered = delivering.elapsed();
+    let stopping = Instant::now();
+    let status = tokio::task::block_in_place(|| node.terminate());
+    let exited = stopping.elapsed();
+    all_have(open, |r| r.ended, "the end of its stream").await;
+    Ending {
+        delivered,
+        exited,
+        status,
+    }
 }
 
 /// Waits until every stream's report satisfies `done` (at most a minute).

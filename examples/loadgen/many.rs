@@ -8,7 +8,11 @@
 //! time, memory per stream, a toast reaching every stream, and a graceful shutdown
 //! ending them all.
 
-use crate::{idle::all_have, processes, stream::Received};
+use crate::{
+    idle::{Ending, all_have, toast_then_stop},
+    processes,
+    stream::Received,
+};
 use std::{
     net::SocketAddr,
     path::Path,
@@ -39,16 +43,11 @@ pub async fn measure(bin: &Path, streams: usize) -> String {
     let after = node.rss();
     let per_stream = after.saturating_sub(before) as f64 / streams as f64;
 
-    let acks = crate::publish::toasts(&[node.addr], 1.0, 1.0, Instant::now()).await;
-    assert!(acks.iter().all(|a| a.ok), "the toast was acknowledged");
-    let delivering = Instant::now();
-    all_have(&mut open, |r| r.toasts >= 1, "the toast").await;
-    let delivered = delivering.elapsed();
-
-    let stopping = Instant::now();
-    let status = tokio::task::block_in_place(|| node.terminate());
-    let exited = stopping.elapsed();
-    all_have(&mut open, |r| r.ended, "the end of its stream").await;
+    let Ending {
+        delivered,
+        exited,
+        status,
+    } = toast_then_stop(&mut node, &mut open, connecting).await;
     format!(
         "| {streams} over {} HTTP/2 connections | {:.1} s | {:.1} KiB | {:.0} MiB | {:.0} ms | {:.2} s, {status} |",
         clients.len(),
