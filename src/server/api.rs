@@ -102,7 +102,7 @@ pub async fn start_job(
     State(app): State<AppState>,
     operator: Operator,
     ClientIp(ip): ClientIp,
-    version: axum::http::Version,
+    transport: Transport,
     headers: HeaderMap,
     query: Result<Query<StartQuery>, QueryRejection>,
     SpecBody(spec): SpecBody,
@@ -113,7 +113,7 @@ pub async fn start_job(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|accept| accept.contains("text/event-stream"));
     if wants_stream {
-        let permit = app.limits.open_stream(ip, Transport::of(version))?;
+        let permit = app.limits.open_stream(ip, transport)?;
         return job_stream::respond(&app, &operator, spec, query.cancel_on_disconnect, permit)
             .await;
     }

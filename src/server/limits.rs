@@ -50,13 +50,16 @@ pub enum Transport {
     Shared,
 }
 
-impl Transport {
-    pub fn of(version: axum::http::Version) -> Transport {
-        if version >= axum::http::Version::HTTP_2 {
+/// A handler's stream goes over the request's own HTTP version.
+impl<S: Send + Sync> FromRequestParts<S> for Transport {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(if parts.version >= axum::http::Version::HTTP_2 {
             Transport::Shared
         } else {
             Transport::OwnConnection
-        }
+        })
     }
 }
 

@@ -19,7 +19,7 @@ use crate::protocol::{EventId, EventKind, Topic, TopicSet};
 use axum::{
     body::Body,
     extract::{Query, State},
-    http::{HeaderMap, Version, header},
+    http::{HeaderMap, header},
     response::{IntoResponse, Response},
 };
 use bytes::Bytes;
@@ -51,7 +51,7 @@ pub struct EventsQuery {
 pub async fn events(
     State(app): State<AppState>,
     ClientIp(ip): ClientIp,
-    version: Version,
+    transport: Transport,
     headers: HeaderMap,
     query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
@@ -70,7 +70,7 @@ pub async fn events(
         .and_then(|v| v.to_str().ok())
         .or(query.last_event_id.as_deref())
         .and_then(|id| id.trim().parse::<EventId>().ok());
-    let permit = app.limits.open_stream(ip, Transport::of(version))?;
+    let permit = app.limits.open_stream(ip, transport)?;
     // A cluster node may not have read as far in the log as the node that served this
     // client before: it catches up (briefly) rather than answer an id it does not know
     // yet with a snapshot.
