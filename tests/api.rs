@@ -72,3 +72,5 @@ mod slow;
 mod stream;
 #[path = "api/tls.rs"]
 mod tls;
+#[path = "api/wire.rs"]
+mod wire;

@@ -1,6 +1,7 @@
 //! One client connection: its TLS handshake (with HTTPS), HTTP/1.1 or HTTP/2 (hyper's auto
-//! builder), and the deadlines that keep a silent or slow client from holding a file
-//! descriptor forever:
+//! builder; an HTTP/1.1 connection whose first request is an event stream is written past
+//! hyper, see `h1_stream.rs`), and the deadlines that keep a silent or slow client from
+//! holding a file descriptor forever:
 //!
 //! - the handshake and the first request's headers must arrive within
 //!   `--header-timeout-secs` of the accept, so a connection that sends nothing, or its
@@ -12,6 +13,7 @@
 //!   descriptor and has given us nothing, so it is the first to be closed when descriptors
 //!   run short, and is closed at once on shutdown rather than holding it up.
 
+use super::{h1_stream, rewind::Rewind};
 use axum::{Router, body::Body, extract::ConnectInfo};
 use hyper::{body::Incoming, service::service_fn};
 use hyper_util::{
@@ -35,7 +37,7 @@ use tokio::{
 };
 use tokio_rustls::TlsAcceptor;
 use tokio_util::sync::CancellationToken;
-use tower::Service;
+use tower::{Service, ServiceExt};
 
 /// HTTP/2 connections are pinged this often when quiet, and dropped if the peer does not
 /// answer within the same time: a vanished client does not hold its connection.
@@ -90,19 +92,23 @@ impl Connections {
         let (id, evicted) = self.waiting.register();
         async move {
             let _ = tcp.set_nodelay(true);
-            let ended = |reason: &str| tracing::debug!(%peer, "connection closed: {reason}");
+            let first = First { peer, id, evicted, deadline };
             match this.tls.clone() {
-                None => this.http(tcp, peer, false, id, &evicted, deadline).await,
+                None => this.http1_first(tcp, false, &first).await,
                 Some(tls) => {
                     let handshake = tokio::select! {
                         done = tls.accept(tcp) => done.map_err(|e| e.to_string()),
                         () = sleep_until(deadline) => Err("TLS handshake timed out".into()),
-                        () = evicted.cancelled() => Err("closed to free a file descriptor".into()),
+                        () = first.evicted.cancelled() => Err("closed to free a file descriptor".into()),
                         () = this.shutdown.cancelled() => Err("shutting down".into()),
                     };
                     match handshake {
-                        Ok(stream) => this.http(stream, peer, true, id, &evicted, deadline).await,
-                        Err(reason) => ended(&reason),
+                        // HTTP/2 by ALPN: hyper alone.
+                        Ok(stream) if stream.get_ref().1.alpn_protocol() == Some(b"h2") => {
+                            Box::pin(this.hyper(stream, true, &first)).await
+                        }
+                        Ok(stream) => this.http1_first(stream, true, &first).await,
+                        Err(reason) => first.ended(&reason),
                     }
                 }
             }
@@ -111,27 +117,56 @@ impl Connections {
         }
     }
 
-    async fn http<I>(
-        &self,
-        io: I,
-        peer: SocketAddr,
-        tls: bool,
-        id: u64,
-        evicted: &CancellationToken,
-        deadline: Instant,
-    ) where
+    /// Reads the first request: an event stream is served past hyper (`h1_stream.rs`),
+    /// anything else by hyper, from its first byte.
+    async fn http1_first<I>(&self, mut io: I, tls: bool, first: &First)
+    where
         I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
+        let read = tokio::select! {
+            read = h1_stream::read_first(&mut io) => read,
+            () = sleep_until(first.deadline) => return first.ended("no request within the header timeout"),
+            () = first.evicted.cancelled() => return first.ended("closed to free a file descriptor"),
+            () = self.shutdown.cancelled() => return first.ended("shutting down before its first request"),
+        };
+        // Boxed: a connection's task is as large as its largest state, and the two paths
+        // differ by kilobytes.
+        match read {
+            Ok(h1_stream::First::Events(mut request)) => {
+                self.waiting.settle(first.id);
+                self.extend(&mut request, first.peer, tls);
+                let response = Box::pin(self.router.clone().oneshot(request));
+                let Ok(response) = response.await;
+                let written = Box::pin(h1_stream::respond(io, response)).await;
+                first.ended(&written.map_or_else(|e| e.to_string(), |()| "done".into()));
+            }
+            Ok(h1_stream::First::Other(read)) => {
+                Box::pin(self.hyper(Rewind::new(read, io), tls, first)).await;
+            }
+            Err(e) => first.ended(&e.to_string()),
+        }
+    }
+
+    /// What every request learns of its connection.
+    fn extend<B>(&self, request: &mut hyper::Request<B>, peer: SocketAddr, tls: bool) {
+        request.extensions_mut().insert(ConnectInfo(peer));
+        if tls {
+            request.extensions_mut().insert(OverTls);
+        }
+    }
+
+    async fn hyper<I>(&self, io: I, tls: bool, first: &First)
+    where
+        I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let First { peer, id, ref evicted, deadline } = *first;
         let requested = Arc::new(Notify::new());
         let service = {
-            let (router, requested) = (self.router.clone(), requested.clone());
+            let (this, requested) = (self.clone(), requested.clone());
             service_fn(move |mut request: hyper::Request<Incoming>| {
                 requested.notify_one();
-                request.extensions_mut().insert(ConnectInfo(peer));
-                if tls {
-                    request.extensions_mut().insert(OverTls);
-                }
-                router.clone().call(request.map(Body::new))
+                this.extend(&mut request, peer, tls);
+                this.router.clone().call(request.map(Body::new))
             })
         };
         let conn = self
@@ -162,7 +197,21 @@ impl Connections {
                 }
             }
         };
-        tracing::debug!(%peer, "connection closed: {reason}");
+        first.ended(&reason);
+    }
+}
+
+/// A connection until its first request: who it is, and how long it may take.
+struct First {
+    peer: SocketAddr,
+    id: u64,
+    evicted: CancellationToken,
+    deadline: Instant,
+}
+
+impl First {
+    fn ended(&self, reason: &str) {
+        tracing::debug!(peer = %self.peer, "connection closed: {reason}");
     }
 }
 

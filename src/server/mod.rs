@@ -11,6 +11,7 @@ pub mod delivery;
 /// The Redis engine: the cluster's log, stored state, leases and janitor (`--redis-url`).
 pub mod engine;
 mod error;
+mod h1_stream;
 mod headers;
 mod health;
 /// The hub: numbering, state, replay window and fan-out (public for the engine's tests).
@@ -26,6 +27,7 @@ mod positioned;
 mod quote_feed;
 mod rates;
 mod serve;
+mod rewind;
 mod session;
 mod shell;
 mod sse;
