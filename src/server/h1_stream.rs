@@ -16,6 +16,7 @@
 //! HTTP/1.0, a head that does not parse or is too large), goes to hyper untouched, with the
 //! bytes read here given back first (`rewind.rs`).
 
+use super::sse;
 use axum::{
     body::{Body, HttpBody as _},
     http::{
@@ -28,8 +29,8 @@ use futures::{FutureExt, StreamExt};
 use std::{io, time::SystemTime};
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 
-/// The one request served here: the event stream.
-const EVENTS: &[u8] = b"GET /api/events";
+/// The one request served here: `GET` of the event stream.
+const METHOD: &[u8] = b"GET ";
 /// A longer head goes to hyper, which answers it as it answers any other.
 const MAX_HEAD: usize = 8 * 1024;
 const MAX_HEADERS: usize = 64;
@@ -39,7 +40,7 @@ const MAX_CHUNK: usize = 64 * 1024;
 /// A connection's first request, as far as this module is concerned.
 pub enum First {
     /// An event-stream request, served by [`respond`].
-    Events(Request<Body>),
+    Events(Box<Request<Body>>),
     /// Anything else, with the bytes read of it (for hyper, through `Rewind`).
     Other(Bytes),
 }
@@ -65,9 +66,10 @@ pub async fn read_first<I: AsyncRead + Unpin>(io: &mut I) -> io::Result<First> {
 
 /// `None` while more bytes are needed to tell.
 fn decide(head: &[u8]) -> Option<First> {
-    let seen = head.len().min(EVENTS.len());
-    let after = head.get(EVENTS.len());
-    if head[..seen] != EVENTS[..seen] || after.is_some_and(|b| !matches!(b, b'?' | b' ')) {
+    let mut expected = METHOD.iter().chain(sse::PATH.as_bytes());
+    let differs = head.iter().zip(expected.by_ref()).any(|(a, b)| a != b);
+    let after = head.get(METHOD.len() + sse::PATH.len());
+    if differs || after.is_some_and(|b| !matches!(b, b'?' | b' ')) {
         return Some(First::Other(Bytes::copy_from_slice(head)));
     }
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
@@ -75,7 +77,7 @@ fn decide(head: &[u8]) -> Option<First> {
     match parsed.parse(head) {
         Ok(httparse::Status::Partial) => None,
         Ok(httparse::Status::Complete(_)) => Some(match request(&parsed) {
-            Some(request) => First::Events(request),
+            Some(request) => First::Events(Box::new(request)),
             None => First::Other(Bytes::copy_from_slice(head)),
         }),
         Err(_) => Some(First::Other(Bytes::copy_from_slice(head))),
@@ -200,7 +202,10 @@ fn encode_head(response: &Response<Body>, framing: Framing) -> Vec<u8> {
         }
     }
     if !response.headers().contains_key(DATE) {
-        line(b"date", httpdate::fmt_http_date(SystemTime::now()).as_bytes());
+        line(
+            b"date",
+            httpdate::fmt_http_date(SystemTime::now()).as_bytes(),
+        );
     }
     match framing {
         Framing::None => {}

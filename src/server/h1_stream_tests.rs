@@ -68,7 +68,11 @@ async fn a_malformed_cut_short_or_oversized_head_is_left_to_hyper() {
 }
 
 fn streaming(frames: Vec<&'static str>) -> Response<Body> {
-    let frames = stream::iter(frames.into_iter().map(|f| Ok::<_, Infallible>(Bytes::from(f))));
+    let frames = stream::iter(
+        frames
+            .into_iter()
+            .map(|f| Ok::<_, Infallible>(Bytes::from(f))),
+    );
     Response::builder()
         .header(CONTENT_TYPE, "text/event-stream")
         .body(Body::from_stream(frames))
@@ -120,7 +124,10 @@ async fn an_answer_of_known_length_is_written_as_it_is() {
         .body(Body::from(r#"{"error":"full"}"#))
         .unwrap();
     let (head, body) = written(response).await;
-    assert!(head.starts_with("HTTP/1.1 503 Service Unavailable\r\n"), "{head}");
+    assert!(
+        head.starts_with("HTTP/1.1 503 Service Unavailable\r\n"),
+        "{head}"
+    );
     assert!(head.contains("\r\ncontent-length: 16"), "{head}");
     assert!(head.contains("\r\nretry-after: 2"), "{head}");
     assert!(!head.contains("chunked"), "{head}");

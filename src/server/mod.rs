@@ -5,6 +5,7 @@
 
 mod api;
 mod auth;
+mod compression;
 mod config;
 mod connection;
 pub mod delivery;
@@ -26,8 +27,8 @@ pub(crate) mod page;
 mod positioned;
 mod quote_feed;
 mod rates;
-mod serve;
 mod rewind;
+mod serve;
 mod session;
 mod shell;
 mod sse;
@@ -101,7 +102,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(error::method_not_allowed);
     site::serve(router, &state)
         .layer(state.config.client_ip_source.clone().into_extension())
-        .layer(headers::compression())
+        .layer(compression::layer())
         .layer(axum::middleware::from_fn(error::server_fn_status))
         .layer(axum::middleware::from_fn(headers::security))
         .layer(axum::middleware::from_fn(metrics::track))

@@ -36,6 +36,9 @@ use tokio::{
 };
 use tokio_util::sync::CancellationToken;
 
+/// Where the stream is served (the router nests it under `/api`).
+pub const PATH: &str = "/api/events";
+
 const HEARTBEAT: &[u8] = b": heartbeat\n\n";
 
 #[derive(Debug, Deserialize)]

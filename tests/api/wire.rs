@@ -84,5 +84,9 @@ async fn other_requests_reach_hyper_whole_even_split_and_pipelined() {
         .match_indices("HTTP/1.1 ")
         .filter_map(|(at, _)| answers[at..].lines().next())
         .collect();
-    assert_eq!(statuses, ["HTTP/1.1 404 Not Found", "HTTP/1.1 200 OK"], "{answers}");
+    assert_eq!(
+        statuses,
+        ["HTTP/1.1 404 Not Found", "HTTP/1.1 200 OK"],
+        "{answers}"
+    );
 }
