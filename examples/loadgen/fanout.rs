@@ -11,6 +11,9 @@ pub async fn measure(args: &Args, setup: Setup) -> String {
     let count = if matches!(setup, Setup::Redis3) { 3 } else { 1 };
     // Starting processes blocks (it reads their logs and polls /readyz): off the runtime.
     let (redis, nodes) = tokio::task::block_in_place(|| {
+        if matches!(setup, Setup::Baseline) {
+            return (None, vec![processes::baseline()]);
+        }
         let redis = matches!(setup, Setup::Redis1 | Setup::Redis3).then(processes::redis);
         let nodes: Vec<_> = (0..count)
             .map(|_| processes::node(&args.bin, redis.as_ref(), args.streams, None))
@@ -40,7 +43,7 @@ pub async fn measure(args: &Args, setup: Setup) -> String {
 
     let started = Instant::now();
     let addrs: Vec<_> = nodes.iter().map(|n| n.addr).collect();
-    let acks = publish::toasts(&addrs, args.rate, args.seconds as f64, epoch).await;
+    let acks = publish::toasts(&addrs, nodes[0].http2, args.rate, args.seconds as f64, epoch).await;
     let acked = acks.iter().filter(|a| a.ok).count() as u64;
 
     // Every stream should receive every acknowledged toast; wait (boundedly) for that.

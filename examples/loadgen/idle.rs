@@ -18,9 +18,12 @@ use std::{
 
 const WARM_UP: usize = 500;
 
-pub async fn measure(bin: &Path, streams: usize) -> String {
-    let mut node =
-        tokio::task::block_in_place(|| processes::node(bin, None, streams + WARM_UP, None));
+/// One row: livedash's, or with `baseline` the raw-tokio baseline's (`baseline.rs`).
+pub async fn measure(bin: &Path, baseline: bool, streams: usize) -> String {
+    let mut node = tokio::task::block_in_place(|| match baseline {
+        true => processes::baseline(),
+        false => processes::node(bin, None, streams + WARM_UP, None),
+    });
     let epoch = Instant::now();
     let target = |i: usize| Target {
         addr: node.addr,
@@ -48,8 +51,9 @@ pub async fn measure(bin: &Path, streams: usize) -> String {
         exited,
         status,
     } = toast_then_stop(&mut node, &mut open, epoch).await;
+    let server = if baseline { "raw-tokio baseline" } else { "livedash" };
     format!(
-        "| {streams} | {:.1} KiB | {:.0} MiB | {connect_rate:.0} | {:.0} ms | {:.2} s, {status} |",
+        "| {server} | {streams} | {:.1} KiB | {:.0} MiB | {connect_rate:.0} | {:.0} ms | {:.2} s, {status} |",
         per_stream / 1024.0,
         after as f64 / (1024.0 * 1024.0),
         delivered.as_secs_f64() * 1000.0,
@@ -71,7 +75,7 @@ pub async fn toast_then_stop(
     open: &mut [tokio::sync::watch::Receiver<stream::Received>],
     epoch: Instant,
 ) -> Ending {
-    let acks = crate::publish::toasts(&[node.addr], 1.0, 1.0, epoch).await;
+    let acks = crate::publish::toasts(&[node.addr], node.http2, 1.0, 1.0, epoch).await;
     assert!(acks.iter().all(|a| a.ok), "the toast was acknowledged");
     let delivering = Instant::now();
     all_have(open, |r| r.toasts >= 1, "the toast").await;

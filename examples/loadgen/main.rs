@@ -8,6 +8,7 @@
 //! and publish-to-receive latency. `make bench` runs it on the release build; see the
 //! README's "Scaling out" for figures and how to read them.
 
+mod baseline;
 mod fanout;
 mod idle;
 mod many;
@@ -35,7 +36,7 @@ struct Args {
     #[arg(long, default_value_t = 5)]
     seconds: u64,
     /// Setups to measure, in order.
-    #[arg(long, value_delimiter = ',', default_value = "single,redis-1,redis-3")]
+    #[arg(long, value_delimiter = ',', default_value = "baseline,single,redis-1,redis-3")]
     setups: Vec<Setup>,
     /// What to measure, in order.
     #[arg(long, value_delimiter = ',', default_value = "fanout,idle,storm,many")]
@@ -49,6 +50,10 @@ struct Args {
     /// Streams for the most-streams run (over HTTP/2).
     #[arg(long, default_value_t = 100_000)]
     many_streams: usize,
+    /// Be the raw-tokio baseline server on this address instead (the generator starts
+    /// itself with it; see `baseline.rs`).
+    #[arg(long)]
+    serve_baseline: Option<std::net::SocketAddr>,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -65,6 +70,8 @@ enum Section {
 
 #[derive(Clone, Copy, ValueEnum)]
 enum Setup {
+    /// The raw-tokio baseline (`baseline.rs`): the floor to read the others against.
+    Baseline,
     /// One process, the in-process hub (no `--redis-url`).
     Single,
     /// One node on Redis.
@@ -78,6 +85,7 @@ enum Setup {
 impl Setup {
     fn describe(self) -> &'static str {
         match self {
+            Setup::Baseline => "raw-tokio baseline",
             Setup::Single => "1 node, no Redis",
             Setup::Redis1 => "1 node on Redis",
             Setup::Redis3 => "3 nodes on Redis",
@@ -88,6 +96,9 @@ impl Setup {
 #[tokio::main]
 async fn main() {
     let args = Args::parse();
+    if let Some(addr) = args.serve_baseline {
+        return baseline::serve(addr).await;
+    }
     let most = args
         .streams
         .max(args.idle_streams + 500)
@@ -99,12 +110,15 @@ async fn main() {
         match section {
             Section::Fanout => fanout(&args).await,
             Section::Idle => {
-                println!("Idle streams (1 node, no Redis):\n");
+                println!("Idle streams (1 node, no Redis; the raw-tokio baseline first):\n");
                 println!(
-                    "| streams | memory per stream | server RSS | connect (streams/s) | a toast reaches all in | graceful shutdown |"
+                    "| server | streams | memory per stream | server RSS | connect (streams/s) | a toast reaches all in | graceful shutdown |"
                 );
-                println!("| ---: | ---: | ---: | ---: | ---: | --- |");
-                println!("{}\n", idle::measure(&args.bin, args.idle_streams).await);
+                println!("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
+                for baseline in [true, false] {
+                    println!("{}", idle::measure(&args.bin, baseline, args.idle_streams).await);
+                }
+                println!();
             }
             Section::Many => {
                 println!("Most streams (1 node, no Redis):\n");

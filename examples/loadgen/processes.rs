@@ -13,6 +13,8 @@ use std::{
 pub struct Process {
     child: Child,
     pub addr: SocketAddr,
+    /// Publishes go over HTTP/2 (livedash) or keep-alive HTTP/1.1 (the baseline).
+    pub http2: bool,
 }
 
 impl Process {
@@ -85,7 +87,11 @@ pub fn redis() -> Process {
         .spawn()
         .expect("redis-server (Debian's package; `make setup` installs it)");
     until_line(&mut child, "Ready to accept connections");
-    Process { child, addr }
+    Process {
+        child,
+        addr,
+        http2: false,
+    }
 }
 
 /// A livedash node, with limits raised so one load-generating address may hold every
@@ -117,9 +123,29 @@ pub fn node(bin: &Path, redis: Option<&Process>, streams: usize, quotes: Option<
         .spawn()
         .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
     until_line(&mut child, "livedash listening on");
-    let node = Process { child, addr };
+    let node = Process {
+        child,
+        addr,
+        http2: true,
+    };
     until_ready(addr);
     node
+}
+
+/// The raw-tokio baseline (`baseline.rs`), run by this very binary.
+pub fn baseline() -> Process {
+    let addr = free_addr();
+    let mut child = Command::new(std::env::current_exe().expect("the load generator's path"))
+        .args(["--serve-baseline", &addr.to_string()])
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("the baseline server");
+    until_line(&mut child, "baseline listening on");
+    Process {
+        child,
+        addr,
+        http2: false,
+    }
 }
 
 /// Polls `/readyz` (a bench may poll: nothing else tells it when Redis has been read).

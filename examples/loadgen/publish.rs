@@ -18,10 +18,17 @@ pub struct Ack {
     pub failure: Option<String>,
 }
 
-/// Publishes `rate` toasts a second for `seconds`, round-robin over `nodes`, from a thread
+/// Publishes `rate` toasts a second for `seconds`, round-robin over `nodes` (over HTTP/2,
+/// or HTTP/1.1 for the baseline), from a thread
 /// and runtime of its own: on the generator's main runtime, a publish's answer waited
 /// behind thousands of stream readers, and the figures measured the generator.
-pub async fn toasts(nodes: &[SocketAddr], rate: f64, seconds: f64, epoch: Instant) -> Vec<Ack> {
+pub async fn toasts(
+    nodes: &[SocketAddr],
+    http2: bool,
+    rate: f64,
+    seconds: f64,
+    epoch: Instant,
+) -> Vec<Ack> {
     let nodes = nodes.to_vec();
     let (done, acks) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
@@ -29,20 +36,29 @@ pub async fn toasts(nodes: &[SocketAddr], rate: f64, seconds: f64, epoch: Instan
             .enable_all()
             .build()
             .expect("a runtime for the publisher");
-        let _ = done.send(runtime.block_on(publish(&nodes, rate, seconds, epoch)));
+        let _ = done.send(runtime.block_on(publish(&nodes, http2, rate, seconds, epoch)));
     });
     acks.await.expect("the publisher thread")
 }
 
-async fn publish(nodes: &[SocketAddr], rate: f64, seconds: f64, epoch: Instant) -> Vec<Ack> {
+async fn publish(
+    nodes: &[SocketAddr],
+    http2: bool,
+    rate: f64,
+    seconds: f64,
+    epoch: Instant,
+) -> Vec<Ack> {
     // One HTTP/2 connection (cleartext, as the server speaks it without TLS) carries every
     // publish, as a busy producer's would. With HTTP/1.1 a publish overlapping another
     // opened a new connection, and during a reconnect storm that waited in the kernel's
     // accept queue behind thousands of streams (~300 ms): a measure of TCP, not of us.
-    let http = reqwest::Client::builder()
-        .http2_prior_knowledge()
-        .build()
-        .expect("an HTTP client");
+    // The baseline speaks HTTP/1.1 only: its publishes keep their connections alive.
+    let http = if http2 {
+        reqwest::Client::builder().http2_prior_knowledge()
+    } else {
+        reqwest::Client::builder().http1_only()
+    };
+    let http = http.build().expect("an HTTP client");
     let total = (rate * seconds) as u64;
     let mut pace = tokio::time::interval(Duration::from_secs_f64(1.0 / rate));
     let mut posts = JoinSet::new();

@@ -53,7 +53,7 @@ pub async fn measure(bin: &Path, streams: usize) -> String {
 
     let addrs = [node.addr];
     let publishing =
-        tokio::spawn(async move { publish::toasts(&addrs, RATE, SECONDS, epoch).await });
+        tokio::spawn(async move { publish::toasts(&addrs, true, RATE, SECONDS, epoch).await });
     tokio::time::sleep(CALM).await;
     let storm_start = epoch.elapsed();
     storm.send_replace(true);
