@@ -21,7 +21,9 @@ const MAX_HEAD: usize = 8 * 1024;
 
 /// Serves on `addr` until SIGTERM; says `baseline listening` when ready.
 pub async fn serve(addr: SocketAddr) {
-    let listener = TcpListener::bind(addr).await.expect("the baseline's address");
+    let listener = TcpListener::bind(addr)
+        .await
+        .expect("the baseline's address");
     let (toasts, _) = broadcast::channel::<Bytes>(1024);
     let (stop, stopped) = watch::channel(false);
     let mut terminate =

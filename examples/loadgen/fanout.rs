@@ -43,7 +43,14 @@ pub async fn measure(args: &Args, setup: Setup) -> String {
 
     let started = Instant::now();
     let addrs: Vec<_> = nodes.iter().map(|n| n.addr).collect();
-    let acks = publish::toasts(&addrs, nodes[0].http2, args.rate, args.seconds as f64, epoch).await;
+    let acks = publish::toasts(
+        &addrs,
+        nodes[0].http2,
+        args.rate,
+        args.seconds as f64,
+        epoch,
+    )
+    .await;
     let acked = acks.iter().filter(|a| a.ok).count() as u64;
 
     // Every stream should receive every acknowledged toast; wait (boundedly) for that.

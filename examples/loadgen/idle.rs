@@ -51,7 +51,11 @@ pub async fn measure(bin: &Path, baseline: bool, streams: usize) -> String {
         exited,
         status,
     } = toast_then_stop(&mut node, &mut open, epoch).await;
-    let server = if baseline { "raw-tokio baseline" } else { "livedash" };
+    let server = if baseline {
+        "raw-tokio baseline"
+    } else {
+        "livedash"
+    };
     format!(
         "| {server} | {streams} | {:.1} KiB | {:.0} MiB | {connect_rate:.0} | {:.0} ms | {:.2} s, {status} |",
         per_stream / 1024.0,

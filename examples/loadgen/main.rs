@@ -12,6 +12,7 @@ mod baseline;
 mod fanout;
 mod idle;
 mod many;
+mod priority;
 mod processes;
 mod publish;
 mod stats;
@@ -36,7 +37,11 @@ struct Args {
     #[arg(long, default_value_t = 5)]
     seconds: u64,
     /// Setups to measure, in order.
-    #[arg(long, value_delimiter = ',', default_value = "baseline,single,redis-1,redis-3")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "baseline,single,redis-1,redis-3"
+    )]
     setups: Vec<Setup>,
     /// What to measure, in order.
     #[arg(long, value_delimiter = ',', default_value = "fanout,idle,storm,many")]
@@ -116,7 +121,10 @@ async fn main() {
                 );
                 println!("| --- | ---: | ---: | ---: | ---: | ---: | --- |");
                 for baseline in [true, false] {
-                    println!("{}", idle::measure(&args.bin, baseline, args.idle_streams).await);
+                    println!(
+                        "{}",
+                        idle::measure(&args.bin, baseline, args.idle_streams).await
+                    );
                 }
                 println!();
             }

@@ -49,6 +49,18 @@ impl Drop for Process {
     }
 }
 
+/// Servers run at the normal priority, whichever thread starts them (see `priority.rs`).
+fn normal_priority(mut command: Command) -> Command {
+    // SAFETY: setpriority is async-signal-safe; nothing else runs between fork and exec.
+    unsafe {
+        std::os::unix::process::CommandExt::pre_exec(&mut command, || {
+            crate::priority::normal();
+            Ok(())
+        });
+    }
+    command
+}
+
 fn free_addr() -> SocketAddr {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -80,7 +92,7 @@ fn until_line(child: &mut Child, text: &str) {
 
 pub fn redis() -> Process {
     let addr = free_addr();
-    let mut child = Command::new("redis-server")
+    let mut child = normal_priority(Command::new("redis-server"))
         .args(["--bind", "127.0.0.1", "--port", &addr.port().to_string()])
         .args(["--save", "", "--appendonly", "no"])
         .stdout(Stdio::piped())
@@ -99,7 +111,7 @@ pub fn redis() -> Process {
 /// market runs.
 pub fn node(bin: &Path, redis: Option<&Process>, streams: usize, quotes: Option<f64>) -> Process {
     let addr = free_addr();
-    let mut command = Command::new(bin);
+    let mut command = normal_priority(Command::new(bin));
     command.args(["serve", "--addr", &addr.to_string()]);
     match quotes {
         Some(rate) => command.args(["--market", "simulated", "--quote-rate", &rate.to_string()]),
@@ -135,11 +147,13 @@ pub fn node(bin: &Path, redis: Option<&Process>, streams: usize, quotes: Option<
 /// The raw-tokio baseline (`baseline.rs`), run by this very binary.
 pub fn baseline() -> Process {
     let addr = free_addr();
-    let mut child = Command::new(std::env::current_exe().expect("the load generator's path"))
-        .args(["--serve-baseline", &addr.to_string()])
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("the baseline server");
+    let mut child = normal_priority(Command::new(
+        std::env::current_exe().expect("the load generator's path"),
+    ))
+    .args(["--serve-baseline", &addr.to_string()])
+    .stdout(Stdio::piped())
+    .spawn()
+    .expect("the baseline server");
     until_line(&mut child, "baseline listening on");
     Process {
         child,

@@ -32,6 +32,7 @@ pub async fn toasts(
     let nodes = nodes.to_vec();
     let (done, acks) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
+        crate::priority::normal();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
