@@ -11,6 +11,7 @@ use axum::{
     middleware::Next,
     response::{IntoResponse, Response},
 };
+use metrics::Counter;
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
 use std::{sync::OnceLock, time::Instant};
 
@@ -36,6 +37,35 @@ pub fn handle() -> &'static PrometheusHandle {
             .install_recorder()
             .expect("no other metrics recorder is installed in this process")
     })
+}
+
+/// The event streams' counters, looked up in the registry once per process: looking them
+/// up per delivered batch and stream was ~3% of the server's time in a `perf` profile of
+/// 10,000 streams taking quotes.
+pub struct StreamCounters {
+    /// By topic, in the order of `Topic::ALL`.
+    sent: [Counter; 3],
+    pub conflated: Counter,
+}
+
+impl StreamCounters {
+    pub fn get() -> &'static StreamCounters {
+        static COUNTERS: OnceLock<StreamCounters> = OnceLock::new();
+        COUNTERS.get_or_init(|| {
+            // Handles taken before the recorder exists would count nowhere.
+            handle();
+            StreamCounters {
+                sent: Topic::ALL
+                    .map(|topic| metrics::counter!(EVENTS_SENT, "topic" => topic.as_str())),
+                conflated: metrics::counter!(CONFLATED),
+            }
+        })
+    }
+
+    pub fn sent(&self, topic: Topic) -> &Counter {
+        let at = Topic::ALL.iter().position(|t| *t == topic);
+        &self.sent[at.expect("every topic is in Topic::ALL")]
+    }
 }
 
 /// `GET /metrics`: the Prometheus text format.

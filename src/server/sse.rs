@@ -219,7 +219,10 @@ impl Connection {
         let (last, topics) = (self.last, self.topics);
         batch.retain(|p| p.id > last && p.kind.topic().is_none_or(|t| topics.contains(t)));
         let conflated = delivery::conflate(&mut batch);
-        ::metrics::counter!(metrics::CONFLATED).increment(conflated as u64);
+        let counters = metrics::StreamCounters::get();
+        if conflated > 0 {
+            counters.conflated.increment(conflated as u64);
+        }
         let out = match &mut self.throttle {
             Some(throttle) => throttle.pass(batch, Instant::now()),
             None => batch,
@@ -231,8 +234,7 @@ impl Connection {
         for topic in Topic::ALL {
             let sent = out.iter().filter(|p| p.kind.topic() == Some(topic)).count();
             if sent > 0 {
-                ::metrics::counter!(metrics::EVENTS_SENT, "topic" => topic.as_str())
-                    .increment(sent as u64);
+                counters.sent(topic).increment(sent as u64);
             }
         }
         out.iter().map(|p| p.frame.clone()).collect()
