@@ -143,7 +143,7 @@ impl Connections {
         match read.await {
             Ok(h1_stream::First::Events(mut request)) => {
                 self.waiting.settle(first.id);
-                self.extend(&mut request, first.peer, tls);
+                extend(&mut request, first.peer, tls);
                 let response = Box::pin(self.router.clone().oneshot(*request));
                 let Ok(response) = response.await;
                 let written = Box::pin(h1_stream::respond(io, response)).await;
@@ -153,14 +153,6 @@ impl Connections {
                 Box::pin(self.hyper(Rewind::new(read, io), tls, first)).await;
             }
             Err(reason) => first.ended(&reason),
-        }
-    }
-
-    /// What every request learns of its connection.
-    fn extend<B>(&self, request: &mut hyper::Request<B>, peer: SocketAddr, tls: bool) {
-        request.extensions_mut().insert(ConnectInfo(peer));
-        if tls {
-            request.extensions_mut().insert(OverTls);
         }
     }
 
@@ -176,11 +168,11 @@ impl Connections {
         } = *first;
         let requested = Arc::new(Notify::new());
         let service = {
-            let (this, requested) = (self.clone(), requested.clone());
+            let (router, requested) = (self.router.clone(), requested.clone());
             service_fn(move |mut request: hyper::Request<Incoming>| {
                 requested.notify_one();
-                this.extend(&mut request, peer, tls);
-                this.router.clone().call(request.map(Body::new))
+                extend(&mut request, peer, tls);
+                router.clone().call(request.map(Body::new))
             })
         };
         let conn = self
@@ -212,6 +204,14 @@ impl Connections {
             }
         };
         first.ended(&reason);
+    }
+}
+
+/// What every request learns of its connection, whichever path serves it.
+fn extend<B>(request: &mut hyper::Request<B>, peer: SocketAddr, tls: bool) {
+    request.extensions_mut().insert(ConnectInfo(peer));
+    if tls {
+        request.extensions_mut().insert(OverTls);
     }
 }
 
