@@ -134,7 +134,7 @@ impl Framing {
 }
 
 /// Writes `response` on `io`, then closes the connection. Ends early, without error, when
-/// the client goes away.
+/// the client goes away or sends anything more.
 pub async fn respond<I>(mut io: I, response: Response<Body>) -> io::Result<()>
 where
     I: AsyncRead + AsyncWrite + Unpin,
@@ -144,16 +144,15 @@ where
     io.flush().await?;
     let mut frames = response.into_body().into_data_stream();
     let mut ended = framing == Framing::None;
-    // Reading while we write is how a vanished client is noticed between writes; anything
-    // it sends after its request is ignored.
+    // Reading while we write is how a vanished client is noticed between writes. A client
+    // has nothing to send after an event stream's request (a request pipelined behind a
+    // stream would wait forever), so one that sends anything is closed rather than read
+    // without end.
     let mut probe = [0u8; 16];
     while !ended {
         let first = tokio::select! {
             frame = frames.next() => frame,
-            read = io.read(&mut probe) => match read {
-                Ok(0) | Err(_) => return Ok(()),
-                Ok(_) => continue,
-            },
+            _ = io.read(&mut probe) => return Ok(()),
         };
         let mut ready = Vec::new();
         let mut size = 0;

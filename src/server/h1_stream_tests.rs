@@ -2,6 +2,7 @@ use super::*;
 use axum::http::header::CONTENT_TYPE;
 use futures::stream;
 use std::convert::Infallible;
+use tokio::io::AsyncWriteExt;
 
 const STREAM: &[u8] =
     b"GET /api/events?topics=toasts HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 7\r\n\r\n";
@@ -144,4 +145,24 @@ async fn a_stream_ends_when_its_client_goes_away() {
     client.read_exact(&mut head).await.unwrap();
     drop(client);
     sent.await.unwrap().unwrap();
+}
+
+#[tokio::test]
+async fn a_stream_ends_when_its_client_sends_more() {
+    let forever = stream::pending::<Result<Bytes, Infallible>>();
+    let response = Response::new(Body::from_stream(forever));
+    let (mut client, server) = tokio::io::duplex(1024);
+    let sent = tokio::spawn(respond(server, response));
+    let mut head = [0u8; 16];
+    client.read_exact(&mut head).await.unwrap();
+    client.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
+    let ended = tokio::time::timeout(std::time::Duration::from_secs(5), sent).await;
+    ended.expect("the stream ended").unwrap().unwrap();
+    let mut rest = Vec::new();
+    client.read_to_end(&mut rest).await.unwrap();
+    let rest = String::from_utf8_lossy(&rest);
+    assert!(
+        !rest.ends_with("0\r\n\r\n"),
+        "a stream cut short has no last chunk"
+    );
 }
