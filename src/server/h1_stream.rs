@@ -51,36 +51,44 @@ pub async fn read_first<I: AsyncRead + Unpin>(io: &mut I) -> io::Result<First> {
     let mut head = Vec::with_capacity(1024);
     loop {
         let room = MAX_HEAD - head.len();
-        if io.read_buf(&mut (&mut head).limit(room)).await? == 0 {
-            // The client stopped sending: hyper answers a partial request as usual.
-            return Ok(First::Other(head.into()));
-        }
-        if let Some(first) = decide(&head) {
-            return Ok(first);
-        }
-        if head.len() == MAX_HEAD {
-            return Ok(First::Other(head.into()));
+        // At the end of input the client stopped sending: hyper answers a partial request
+        // as usual, and a head that filled the buffer as it answers any too-large head.
+        let done = io.read_buf(&mut (&mut head).limit(room)).await? == 0;
+        match decide(&head) {
+            Decision::Events(request) => return Ok(First::Events(request)),
+            Decision::Other => return Ok(First::Other(head.into())),
+            Decision::More if done || head.len() == MAX_HEAD => {
+                return Ok(First::Other(head.into()));
+            }
+            Decision::More => {}
         }
     }
 }
 
-/// `None` while more bytes are needed to tell.
-fn decide(head: &[u8]) -> Option<First> {
+/// What the bytes read so far say about the first request.
+enum Decision {
+    Events(Box<Request<Body>>),
+    Other,
+    /// More bytes are needed to tell.
+    More,
+}
+
+fn decide(head: &[u8]) -> Decision {
     let mut expected = METHOD.iter().chain(sse::PATH.as_bytes());
     let differs = head.iter().zip(expected.by_ref()).any(|(a, b)| a != b);
     let after = head.get(METHOD.len() + sse::PATH.len());
     if differs || after.is_some_and(|b| !matches!(b, b'?' | b' ')) {
-        return Some(First::Other(Bytes::copy_from_slice(head)));
+        return Decision::Other;
     }
     let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
     let mut parsed = httparse::Request::new(&mut headers);
     match parsed.parse(head) {
-        Ok(httparse::Status::Partial) => None,
-        Ok(httparse::Status::Complete(_)) => Some(match request(&parsed) {
-            Some(request) => First::Events(Box::new(request)),
-            None => First::Other(Bytes::copy_from_slice(head)),
-        }),
-        Err(_) => Some(First::Other(Bytes::copy_from_slice(head))),
+        Ok(httparse::Status::Partial) => Decision::More,
+        Ok(httparse::Status::Complete(_)) => match request(&parsed) {
+            Some(request) => Decision::Events(Box::new(request)),
+            None => Decision::Other,
+        },
+        Err(_) => Decision::Other,
     }
 }
 

@@ -2,7 +2,10 @@ use super::*;
 use axum::http::header::CONTENT_TYPE;
 use futures::stream;
 use std::convert::Infallible;
-use tokio::io::AsyncWriteExt;
+use tokio::{
+    io::{AsyncWriteExt, DuplexStream},
+    task::JoinHandle,
+};
 
 const STREAM: &[u8] =
     b"GET /api/events?topics=toasts HTTP/1.1\r\nHost: x\r\nLast-Event-ID: 7\r\n\r\n";
@@ -135,26 +138,27 @@ async fn an_answer_of_known_length_is_written_as_it_is() {
     assert_eq!(body, r#"{"error":"full"}"#);
 }
 
-#[tokio::test]
-async fn a_stream_ends_when_its_client_goes_away() {
+/// A stream that never sends a frame, being written; returns once its head has arrived.
+async fn endless() -> (DuplexStream, JoinHandle<io::Result<()>>) {
     let forever = stream::pending::<Result<Bytes, Infallible>>();
     let response = Response::new(Body::from_stream(forever));
     let (mut client, server) = tokio::io::duplex(1024);
     let sent = tokio::spawn(respond(server, response));
     let mut head = [0u8; 16];
     client.read_exact(&mut head).await.unwrap();
+    (client, sent)
+}
+
+#[tokio::test]
+async fn a_stream_ends_when_its_client_goes_away() {
+    let (client, sent) = endless().await;
     drop(client);
     sent.await.unwrap().unwrap();
 }
 
 #[tokio::test]
 async fn a_stream_ends_when_its_client_sends_more() {
-    let forever = stream::pending::<Result<Bytes, Infallible>>();
-    let response = Response::new(Body::from_stream(forever));
-    let (mut client, server) = tokio::io::duplex(1024);
-    let sent = tokio::spawn(respond(server, response));
-    let mut head = [0u8; 16];
-    client.read_exact(&mut head).await.unwrap();
+    let (mut client, sent) = endless().await;
     client.write_all(b"GET / HTTP/1.1\r\n\r\n").await.unwrap();
     let ended = tokio::time::timeout(std::time::Duration::from_secs(5), sent).await;
     ended.expect("the stream ended").unwrap().unwrap();

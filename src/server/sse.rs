@@ -231,10 +231,10 @@ impl Connection {
             self.last = newest.id;
         }
         // One counter update per topic and batch, not per frame: this runs per connection.
-        for topic in Topic::ALL {
+        for (topic, counter) in Topic::ALL.into_iter().zip(&counters.sent) {
             let sent = out.iter().filter(|p| p.kind.topic() == Some(topic)).count();
             if sent > 0 {
-                counters.sent(topic).increment(sent as u64);
+                counter.increment(sent as u64);
             }
         }
         out.iter().map(|p| p.frame.clone()).collect()
