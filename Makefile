@@ -57,10 +57,6 @@ dev: setup-build
 
 test: setup-build setup-test
 	cargo fmt --check
-	# In parallel. (It used to hang now and then: Leptos's route listing sets a process-wide
-	# flag that stalls any page rendered meanwhile, and every test server listed its routes.
-	# Routes are now listed once per process; the minimal reproduction of the Leptos side is
-	# tests/leptos_resource_suppression.rs, the workaround `routes()` in src/server/mod.rs.)
 	cargo test --features ssr
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings

@@ -16,7 +16,8 @@
 //!
 //! - `protocol`: the wire contract, identical on both sides.
 //! - `state`: pure reducers, used by the server (snapshots) and the browser (signals).
-//! - `app`: the page: shell, routes, dashboard, store, components, server functions.
+//! - `app`: the page: dashboard, store, components, server functions.
+//! - `initial`: where the page starts: the request (server) or the document (browser).
 //! - `live`: the browser's end of the event stream (a no-op stand-in on the server).
 //! - `server`: router, hub, event stream, jobs, market, API (`ssr` only).
 //! - `cli`: the same binary as a client: `notify`, `run -- COMMAND`, `watch` (`ssr` only).
@@ -35,6 +36,16 @@ pub mod live;
 #[path = "live/stand_in.rs"]
 pub mod live;
 
+/// Where the page starts, on the server: the request's path and the hub's state.
+#[cfg(feature = "ssr")]
+#[path = "initial/server.rs"]
+pub mod initial;
+
+/// Where the page starts, in the browser: the location and the state in the document.
+#[cfg(feature = "hydrate")]
+#[path = "initial/browser.rs"]
+pub mod initial;
+
 #[cfg(feature = "ssr")]
 pub mod server;
 
@@ -47,5 +58,6 @@ pub mod cli;
 #[wasm_bindgen::prelude::wasm_bindgen]
 pub fn hydrate() {
     console_error_panic_hook::set_once();
-    leptos::mount::hydrate_body(app::App);
+    let page = initial::page();
+    leptos::mount::hydrate_body(move || leptos::view! { <app::App page/> });
 }

@@ -5,32 +5,18 @@ use super::{
     components::{
         AccessControl, ConnectionBadge, JobsPanel, NotificationFeed, NotifyForm, Ticker, ToastStack,
     },
-    server_fns::get_page_state,
     store::Store,
 };
+use crate::protocol::PageState;
 use leptos::prelude::*;
 
+/// Rendered from `page` on both sides (the browser reads the same state from the document,
+/// so both render identical first markup); the stream resumes from its event id.
 #[component]
-pub fn Dashboard() -> impl IntoView {
-    // Resolved on the server during rendering; the browser reads the same value from the
-    // page, so both render identical first markup.
-    let page = Resource::new(|| (), |()| get_page_state());
-    view! {
-        <Suspense fallback=|| view! { <p class="loading">"Loading the dashboard…"</p> }>
-            {move || Suspend::new(async move {
-                match page.await {
-                    Ok(page) => {
-                        let store = Store::new(page.snapshot, page.access, page.market);
-                        crate::live::connect(store, page.head);
-                        view! { <Board store/> }.into_any()
-                    }
-                    Err(e) => view! {
-                        <p class="load-error" role="alert">"The dashboard could not load: " {e.to_string()}</p>
-                    }.into_any(),
-                }
-            })}
-        </Suspense>
-    }
+pub fn Dashboard(page: PageState) -> impl IntoView {
+    let store = Store::new(page.snapshot, page.access, page.market);
+    crate::live::connect(store, page.head);
+    view! { <Board store/> }
 }
 
 #[component]

@@ -1,6 +1,26 @@
 //! Number and time formatting shared by server rendering and the browser. Pure arithmetic
 //! (no locale, no local time zone) so both sides print exactly the same text and
-//! hydration matches.
+//! hydration matches. Decimals are printed from rounded integers.
+//! own formatting, which would add ~5 KB to the browser bundle (README "Performance").
+
+/// `value` rounded to `places` decimals (0 to 3, half away from zero): `fixed(2.25, 1)` →
+/// `2.3`, `fixed(-0.04, 1)` → `0.0`.
+pub fn fixed(value: f64, places: u32) -> String {
+    let scale = 10u64.pow(places.min(3));
+    let scaled = (value.abs() * scale as f64).round() as u64;
+    let sign = if value < 0.0 && scaled > 0 { "-" } else { "" };
+    let (whole, frac) = (scaled / scale, scaled % scale);
+    match places {
+        0 => format!("{sign}{whole}"),
+        _ => format!("{sign}{whole}.{frac:0width$}", width = places.min(3) as usize),
+    }
+}
+
+/// `value` with up to three decimals and no trailing zeros: `2.5` → `2.5`, `1.0` → `1`.
+pub fn short(value: f64) -> String {
+    let text = fixed(value, 3);
+    text.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
 
 /// `1234.5` → `1,234.50`.
 pub fn price(value: f64) -> String {
@@ -60,5 +80,15 @@ mod tests {
         assert_eq!(signed(-0.001), "0.00");
         assert_eq!(percent(0.42), "+0.42%");
         assert_eq!(clock(3_723_000), "01:02:03");
+        assert_eq!(fixed(2.25, 1), "2.3");
+        assert_eq!(fixed(14.0, 1), "14.0");
+        assert_eq!(fixed(-0.04, 1), "0.0");
+        assert_eq!(fixed(-1.26, 1), "-1.3");
+        assert_eq!(fixed(99.5, 0), "100");
+        assert_eq!(fixed(0.1234, 3), "0.123");
+        assert_eq!(short(2.5), "2.5");
+        assert_eq!(short(1.0), "1");
+        assert_eq!(short(0.125), "0.125");
+        assert_eq!(short(10.0), "10");
     }
 }

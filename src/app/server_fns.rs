@@ -1,11 +1,11 @@
-//! Server functions: how the page itself reads its first state and uses its controls.
+//! Server functions: how the page uses its controls (posted by `components/post_form.rs`).
 //!
 //! Each body is one call into `server/page.rs`, which runs the same operations as the
 //! public API through the same authorization, so the checks are identical; a failure comes
 //! back with the API's status and `{"error": ...}` ([`ErrorBody`]). The forms also work
 //! without JavaScript: the browser posts the form and is redirected back to the page.
 
-use crate::protocol::{Access, ErrorBody, JobId, JobKind, Level, PageState};
+use crate::protocol::{Access, ErrorBody, JobId, JobKind, Level};
 use leptos::{
     prelude::*,
     server_fn::{codec::JsonEncoding, error::FromServerFnError},
@@ -22,14 +22,6 @@ impl FromServerFnError for ErrorBody {
             state: None,
         }
     }
-}
-
-/// The state the page renders first, the id of the newest event in it (the browser
-/// resumes the stream from that id, so nothing published in between is lost or doubled),
-/// and what the viewer may do.
-#[server(prefix = "/api/ui", endpoint = "snapshot")]
-pub async fn get_page_state() -> Result<PageState, ErrorBody> {
-    crate::server::page::page_state()
 }
 
 /// Starts a job of `kind` with its default parameters.

@@ -1,5 +1,5 @@
-//! The browser's end of `/api/events`: one EventSource per tab, decoded with the shared
-//! protocol and applied to the store.
+//! The browser's end of `/api/events`: one EventSource per tab, decoded into the shared
+//! protocol types (`json.rs`) and applied to the store.
 //!
 //! This uses `web_sys::EventSource` directly rather than gloo-net's wrapper: gloo-net
 //! reports errors only once the source is closed, and the connection indicator needs to
@@ -20,7 +20,7 @@
 
 use crate::{
     app::store::{Connection, Store},
-    protocol::{Event, EventId, EventKind},
+    protocol::{EventId, EventKind},
 };
 use leptos::prelude::{Set, TimeoutHandle, on_cleanup, set_timeout_with_handle};
 use send_wrapper::SendWrapper;
@@ -35,6 +35,13 @@ use web_sys::{EventSource, MessageEvent};
 #[path = "frames.rs"]
 mod frames;
 use frames::Frames;
+
+#[path = "post.rs"]
+mod post;
+pub use post::submit;
+
+#[path = "json.rs"]
+pub mod json;
 
 const STREAM_URL: &str = "/api/events";
 const MAX_BACKOFF_MS: u64 = 30_000;
@@ -123,7 +130,7 @@ fn state_callback(live: &Rc<Live>, f: fn(&Rc<Live>)) -> Closure<dyn FnMut(web_sy
 
 impl Live {
     fn receive(&self, kind: EventKind, data: &str, id: String) {
-        match Event::decode(kind.as_str(), data) {
+        match json::event(kind, data) {
             Ok(event) => {
                 if !id.is_empty() {
                     *self.last_id.borrow_mut() = id;
@@ -184,3 +191,4 @@ impl Live {
         }
     }
 }
+

@@ -34,6 +34,7 @@ mod shell;
 mod sse;
 mod state;
 mod tls;
+mod ui;
 
 /// The site's files: embedded in the binary (`make dist`) or read from `target/site`.
 #[cfg(feature = "embed")]
@@ -53,17 +54,13 @@ pub use tls::load as load_tls;
 
 use tokio_rustls::TlsAcceptor;
 
-use crate::app::App;
 use axum::{
     Router,
     extract::DefaultBodyLimit,
     routing::{get, post},
 };
-use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
-use shell::shell;
 use std::{
     future::Future,
-    sync::OnceLock,
     time::{SystemTime, UNIX_EPOCH},
 };
 use tokio::net::TcpListener;
@@ -85,11 +82,7 @@ pub fn router(state: AppState) -> Router {
         .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(headers::cors(&state.config));
-    let router = Router::new()
-        .leptos_routes(&state, routes(), {
-            let options = state.leptos_options.clone();
-            move || shell(options.clone())
-        })
+    let router = ui::routes(Router::new(), &state)
         .nest("/api", api)
         // Everything above waits for a cluster node to hold the cluster's state.
         .layer(axum::middleware::from_fn_with_state(
@@ -107,18 +100,6 @@ pub fn router(state: AppState) -> Router {
         .layer(axum::middleware::from_fn(headers::security))
         .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
-}
-
-/// The app's routes, listed once per process.
-///
-/// Listing renders the app with a process-wide Leptos flag set that makes every resource
-/// created meanwhile wait forever (`leptos_router::generate_route_list` holds
-/// `SuppressResourceLoad`; see `tests/leptos_resource_suppression.rs`). A page that another
-/// server in the same process renders at that moment would never complete: a binary lists
-/// its routes once before serving, but the tests start many servers side by side.
-fn routes() -> Vec<AxumRouteListing> {
-    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
-    ROUTES.get_or_init(|| generate_route_list(App)).clone()
 }
 
 /// Serves plain HTTP until `shutdown` resolves (see `serve.rs` for what shutdown does).

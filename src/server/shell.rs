@@ -10,13 +10,15 @@ use leptos::{
     prelude::*,
 };
 use leptos_axum::ResponseOptions;
-use leptos_meta::MetaTags;
 
 pub fn shell(options: LeptosOptions) -> impl IntoView {
     set_page_headers(&options);
     // Where the bundle lives depends on the build (see `site/`). The id lets
     // `cargo leptos watch` swap the stylesheet in place when only CSS changed.
     let stylesheet = format!("/{}/{}.css", options.site_pkg_dir, options.output_name);
+    // Read once: the document carries it for the browser, the app renders from it.
+    let page = crate::initial::page();
+    let state = page.as_ref().map(crate::initial::embed);
     view! {
         <!DOCTYPE html>
         <html lang="en">
@@ -24,15 +26,16 @@ pub fn shell(options: LeptosOptions) -> impl IntoView {
                 <meta charset="utf-8"/>
                 <meta name="viewport" content="width=device-width, initial-scale=1"/>
                 <meta name="color-scheme" content="light dark"/>
+                <title>"livedash"</title>
                 <meta name="description" content="Live jobs, notifications and market prices over Server-Sent Events."/>
                 <link rel="icon" href="/favicon.svg" type="image/svg+xml"/>
                 <link id="leptos" rel="stylesheet" href=stylesheet/>
                 <AutoReload options=options.clone()/>
                 <HydrationScripts options/>
-                <MetaTags/>
+                {state}
             </head>
             <body>
-                <App/>
+                <App page/>
             </body>
         </html>
     }

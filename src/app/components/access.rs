@@ -2,57 +2,49 @@
 //! and can sign in with the token (once; the server then keeps an HttpOnly session
 //! cookie); an operator can sign out. Without a token there is nothing to show.
 
+use super::post_form::{Post, PostForm, post_error};
 use crate::{
     app::server_fns::{SignIn, SignOut},
     protocol::Access,
 };
-use leptos::prelude::*;
+use leptos::{prelude::*, server_fn::ServerFn};
 
 #[component]
-pub fn AccessControl(access: RwSignal<Access>) -> AnyView {
-    let sign_in = ServerAction::<SignIn>::new();
-    let sign_out = ServerAction::<SignOut>::new();
+pub fn AccessControl(access: RwSignal<Access>) -> impl IntoView {
+    let (sign_in, sign_out) = (Post::new(), Post::new());
     // The server answers with the viewer's new access; the controls follow it.
-    Effect::new(move |_| {
-        if let Some(Ok(now)) = sign_in.value().get() {
-            access.set(now);
-        }
-    });
-    Effect::new(move |_| {
-        if let Some(Ok(now)) = sign_out.value().get() {
-            access.set(now);
-        }
-    });
-    let error = move || {
-        sign_in
-            .value()
-            .get()
-            .and_then(Result::err)
-            .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
-    };
+    for post in [sign_in, sign_out] {
+        Effect::new(move |_| {
+            if let Some(Some(now)) = post.answer() {
+                access.set(now);
+            }
+        });
+    }
+    // Memos: the controls are rebuilt when the access changes, not on every write to it.
+    let viewer = Memo::new(move |_| access.get() == Access::Viewer);
+    let operator = Memo::new(move |_| access.get() == Access::Operator);
     view! {
-        <Show when=move || access.get() == Access::Viewer>
+        {move || viewer.get().then(|| view! {
             <details class="sign-in">
                 <summary class="btn">"Sign in"</summary>
-                <ActionForm action=sign_in attr:class="sign-in-form">
+                <PostForm to=SignIn::PATH post=sign_in class="sign-in-form">
                     <p class="sign-in-hint">"Operators sign in with the dashboard's token to start jobs and send notifications."</p>
                     <label class="field">
                         <span>"Operator token"</span>
                         <input type="password" name="token" required autocomplete="current-password"/>
                     </label>
                     <button type="submit" class="btn btn-primary">"Sign in"</button>
-                    {error}
-                </ActionForm>
+                    {post_error(&[sign_in])}
+                </PostForm>
             </details>
-        </Show>
-        <Show when=move || access.get() == Access::Operator>
-            <ActionForm action=sign_out attr:class="sign-out-form">
+        })}
+        {move || operator.get().then(|| view! {
+            <PostForm to=SignOut::PATH post=sign_out class="sign-out-form">
                 <span class="role">"Operator"</span>
                 <button type="submit" class="btn btn-quiet">"Sign out"</button>
-            </ActionForm>
-        </Show>
+            </PostForm>
+        })}
     }
-    .into_any()
 }
 
 /// Shown instead of a panel's controls to a viewer who has not signed in.

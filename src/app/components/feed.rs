@@ -5,7 +5,8 @@ use crate::{app::format, protocol::Toast};
 use leptos::prelude::*;
 
 #[component]
-pub fn NotificationFeed(feed: RwSignal<Vec<Toast>>) -> AnyView {
+pub fn NotificationFeed(feed: RwSignal<Vec<Toast>>) -> impl IntoView {
+    let empty = Memo::new(move |_| feed.with(Vec::is_empty));
     view! {
         <ol class="feed">
             <For each=move || feed.get() key=|t| (t.id, t.ts_ms) let:toast>
@@ -19,9 +20,8 @@ pub fn NotificationFeed(feed: RwSignal<Vec<Toast>>) -> AnyView {
                 </li>
             </For>
         </ol>
-        <Show when=move || feed.with(Vec::is_empty)>
+        {move || empty.get().then(|| view! {
             <p class="empty">"Nothing yet. Notifications from the API appear here and as toasts."</p>
-        </Show>
+        })}
     }
-    .into_any()
 }

@@ -1,18 +1,24 @@
 //! One job: state badge, progress bar, kind-specific detail and a cancel control.
 
+use super::post_form::{Post, PostForm};
+use crate::app::format::{fixed, short};
 use crate::{
     app::server_fns::CancelJob,
     protocol::{Access, Job, JobDetail, JobLog},
 };
-use leptos::prelude::*;
+use leptos::{
+    either::EitherOf5,
+    prelude::*,
+    server_fn::ServerFn,
+};
 
 #[component]
 pub fn JobCard(
     initial: Job,
     jobs: RwSignal<Vec<Job>>,
-    cancel: ServerAction<CancelJob>,
+    cancel: Post,
     access: RwSignal<Access>,
-) -> AnyView {
+) -> impl IntoView {
     // Ids start again after a server restart, so a card is for an id *and* a start time.
     let (id, created, reported) = (initial.id, initial.created_ms, initial.reported);
     // Re-runs on any list change but only notifies this card when its own job changed.
@@ -27,6 +33,8 @@ pub fn JobCard(
     let state = move || job.with(|j| j.state.as_str());
     let percent = move || job.with(Job::percent);
     let title = job.with_untracked(|j| j.title.clone());
+    // A memo: the control is rebuilt when it comes or goes, not on every progress update.
+    let cancellable = Memo::new(move |_| access.get().can_operate() && job.with(|j| !j.state.is_final()));
     view! {
         <li class=move || format!("job state-{}", state()) data-job-id=id>
             <div class="job-head">
@@ -46,41 +54,40 @@ pub fn JobCard(
             {move || job.with(|j| j.message.clone()).map(|m| view! { <p class="job-message">{m}</p> })}
             {move || job.with(|j| log(&j.log))}
             {move || job.with(|j| j.error.clone()).map(|e| view! { <p class="job-error">{e}</p> })}
-            <Show when=move || access.get().can_operate() && job.with(|j| !j.state.is_final())>
-                <ActionForm action=cancel attr:class="cancel-form">
+            {move || cancellable.get().then(|| view! {
+                <PostForm to=CancelJob::PATH post=cancel class="cancel-form">
                     <input type="hidden" name="id" value=id/>
                     <button type="submit" class="btn btn-quiet" aria-label=format!("Cancel job {id}")>"Cancel"</button>
-                </ActionForm>
-            </Show>
+                </PostForm>
+            })}
         </li>
     }
-    .into_any()
 }
 
-fn detail(job: &Job) -> AnyView {
+fn detail(job: &Job) -> impl IntoView + use<> {
     match &job.detail {
         JobDetail::Percent { done, total } => {
-            view! { <p class="meta">{format!("{done} of {total} steps")}</p> }.into_any()
+            EitherOf5::A(view! { <p class="meta">{format!("{done} of {total} steps")}</p> })
         }
         JobDetail::Phases { phases, current } => {
             let current = *current;
-            view! {
+            EitherOf5::B(view! {
                 <p class="meta">"Phase: " <strong class="phase-name">{phases.get(current).map(|p| p.name.clone())}</strong>
-                    {phases.get(current).map(|p| format!(" · {:.0}%", p.progress * 100.0))}</p>
+                    {phases.get(current).map(|p| format!(" · {}%", fixed(p.progress * 100.0, 0)))}</p>
                 <ol class="phases">
                     {phases.iter().enumerate().map(|(i, p)| {
                         let status = if p.progress >= 1.0 { "done" } else if i == current { "current" } else { "pending" };
-                        view! { <li class=status style:flex-grow=p.weight.to_string()>{p.name.clone()}</li> }
+                        view! { <li class=status style:flex-grow=short(p.weight)>{p.name.clone()}</li> }
                     }).collect_view()}
                 </ol>
-            }.into_any()
+            })
         }
         JobDetail::Batch {
             total,
             succeeded,
             failed,
             errors,
-        } => view! {
+        } => EitherOf5::C(view! {
             <p class="meta">
                 <span class="ok">{format!("✓ {succeeded} succeeded")}</span>
                 " · "
@@ -90,10 +97,9 @@ fn detail(job: &Job) -> AnyView {
             <ul class="item-errors">
                 {errors.iter().map(|e| view! { <li>{e.message.clone()}</li> }).collect_view()}
             </ul>
-        }
-        .into_any(),
+        }),
         JobDetail::Logs => {
-            view! { <p class="meta">{format!("{} log lines", job.log.total)}</p> }.into_any()
+            EitherOf5::D(view! { <p class="meta">{format!("{} log lines", job.log.total)}</p> })
         }
         JobDetail::Counted {
             done,
@@ -108,24 +114,22 @@ fn detail(job: &Job) -> AnyView {
                     " · " <span class="bad">{format!("✗ {failed}")}</span>
                 }
             });
-            view! {
+            EitherOf5::E(view! {
                 <p class="meta">{format!("{done} of {total}")} {outcomes}</p>
                 <ul class="item-errors">
                     {errors.iter().map(|e| view! { <li>{e.clone()}</li> }).collect_view()}
                 </ul>
-            }
-            .into_any()
+            })
         }
     }
 }
 
 /// The job's newest log lines. A reversed flex column keeps the scroll position pinned to
 /// the newest line; the box is focusable, so it scrolls from the keyboard too.
-fn log(log: &JobLog) -> Option<AnyView> {
+fn log(log: &JobLog) -> Option<impl IntoView + use<>> {
     (!log.lines.is_empty()).then(|| {
         view! {
             <div class="log" role="log" tabindex="0" aria-label="Job log"><pre>{log.lines.join("\n")}</pre></div>
         }
-        .into_any()
     })
 }

@@ -1,11 +1,15 @@
 //! The jobs panel: a start control per kind and a card per job, newest first.
 
-use super::{access::ReadOnlyNote, job_card::JobCard};
+use super::{
+    access::ReadOnlyNote,
+    job_card::JobCard,
+    post_form::{Post, PostForm, post_error},
+};
 use crate::{
-    app::server_fns::{CancelJob, StartJob},
+    app::server_fns::StartJob,
     protocol::{Access, Job, JobKind},
 };
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*, server_fn::ServerFn};
 
 fn kind_label(kind: JobKind) -> &'static str {
     match kind {
@@ -17,59 +21,46 @@ fn kind_label(kind: JobKind) -> &'static str {
 }
 
 #[component]
-pub fn JobsPanel(jobs: RwSignal<Vec<Job>>, access: RwSignal<Access>) -> AnyView {
-    let start = ServerAction::<StartJob>::new();
-    let cancel = ServerAction::<CancelJob>::new();
-    let error = move || {
-        [
-            start.value().get(),
-            cancel.value().get().map(|r| r.map(|_| ())),
-        ]
-        .into_iter()
-        .flatten()
-        .find_map(Result::err)
-        .map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })
-    };
+pub fn JobsPanel(jobs: RwSignal<Vec<Job>>, access: RwSignal<Access>) -> impl IntoView {
+    let (start, cancel) = (Post::new(), Post::new());
+    let can_operate = Memo::new(move |_| access.get().can_operate());
+    let empty = Memo::new(move |_| jobs.with(Vec::is_empty));
     view! {
         <section class="panel jobs" aria-labelledby="jobs-title">
             <div class="panel-head">
                 <h2 id="jobs-title">"Jobs"</h2>
                 <span class="hint">{move || running_label(&jobs.get())}</span>
             </div>
-            <Show
-                when=move || access.get().can_operate()
-                fallback=|| view! { <ReadOnlyNote what="start or cancel jobs"/> }
-            >
+            {move || if can_operate.get() { Either::Left(view! {
             <div class="start-controls" role="group" aria-label="Start a job">
                 {JobKind::ALL
                     .into_iter()
                     .map(|kind| view! {
-                        <ActionForm action=start attr:class="start-form">
+                        <PostForm to=StartJob::PATH post=start class="start-form">
                             <input type="hidden" name="kind" value=kind.as_str()/>
                             <button type="submit" class="btn" data-kind=kind.as_str()>
                                 <span aria-hidden="true">"▶ "</span>
                                 {kind_label(kind)}
                             </button>
-                        </ActionForm>
+                        </PostForm>
                     })
                     .collect_view()}
             </div>
-            </Show>
-            {error}
+            }) } else { Either::Right(view! { <ReadOnlyNote what="start or cancel jobs"/> }) }}
+            {post_error(&[start, cancel])}
             <ol class="job-list">
                 <For each=move || jobs.get() key=|job| (job.id, job.created_ms) let:job>
                     <JobCard initial=job jobs cancel access/>
                 </For>
             </ol>
-            <Show when=move || jobs.with(Vec::is_empty)>
+            {move || empty.get().then(|| view! {
                 <p class="empty">
                     "No jobs yet."
-                    {move || access.get().can_operate().then_some(" Start one above.")}
+                    {move || can_operate.get().then_some(" Start one above.")}
                 </p>
-            </Show>
+            })}
         </section>
     }
-    .into_any()
 }
 
 fn running_label(jobs: &[Job]) -> String {

@@ -1,8 +1,9 @@
 //! One component per file.
 //!
-//! Components return `AnyView`: erasing the view type at each component boundary keeps the
-//! nested type small enough for rustc's query depth limit in the optimised wasm build, and
-//! makes builds faster.
+//! No component erases its view type (`AnyView`, or `Show`/`Suspense`, whose children are
+//! `AnyView`s): in the browser build every erased view carries its own copy of the async
+//! hydration code, which was a tenth of the bundle (README "Performance"). Conditional
+//! parts are closures over a `Memo`, so they are rebuilt only when the condition flips.
 
 mod access;
 mod connection;
@@ -10,6 +11,7 @@ mod feed;
 mod job_card;
 mod jobs;
 mod notify_form;
+mod post_form;
 mod quote_row;
 mod sparkline;
 mod ticker;
@@ -20,5 +22,6 @@ pub use connection::ConnectionBadge;
 pub use feed::NotificationFeed;
 pub use jobs::JobsPanel;
 pub use notify_form::NotifyForm;
+pub use post_form::{Answer, Post};
 pub use ticker::Ticker;
 pub use toasts::ToastStack;

@@ -1,21 +1,25 @@
 //! Send a test notification from the page (the same path as `POST /api/notifications`).
 
-use super::access::ReadOnlyNote;
+use super::{
+    access::ReadOnlyNote,
+    post_form::{Post, PostForm, post_error},
+};
 use crate::{
     app::server_fns::SendNotification,
     protocol::{Access, Level},
 };
-use leptos::prelude::*;
+use leptos::{either::Either, prelude::*, server_fn::ServerFn};
 
 #[component]
-pub fn NotifyForm(access: RwSignal<Access>) -> AnyView {
-    let send = ServerAction::<SendNotification>::new();
-    view! {
-        <Show
-            when=move || access.get().can_operate()
-            fallback=|| view! { <ReadOnlyNote what="send notifications"/> }
-        >
-        <ActionForm action=send attr:class="notify-form">
+pub fn NotifyForm(access: RwSignal<Access>) -> impl IntoView {
+    let send = Post::new();
+    let can_operate = Memo::new(move |_| access.get().can_operate());
+    move || {
+        if !can_operate.get() {
+            return Either::Left(view! { <ReadOnlyNote what="send notifications"/> });
+        }
+        Either::Right(view! {
+        <PostForm to=SendNotification::PATH post=send class="notify-form">
             <div class="row">
                 <label class="field level">
                     <span>"Level"</span>
@@ -33,9 +37,8 @@ pub fn NotifyForm(access: RwSignal<Access>) -> AnyView {
                 <input name="body" maxlength="1000" placeholder="api-7 is serving the new build"/>
             </label>
             <button type="submit" class="btn btn-primary">"Send notification"</button>
-            {move || send.value().get().and_then(Result::err).map(|e| view! { <p class="form-error" role="alert">{e.to_string()}</p> })}
-        </ActionForm>
-        </Show>
+            {post_error(&[send])}
+        </PostForm>
+        })
     }
-    .into_any()
 }

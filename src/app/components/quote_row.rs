@@ -9,7 +9,7 @@ use crate::{
 use leptos::prelude::*;
 
 #[component]
-pub fn QuoteRow(series: RwSignal<QuoteSeries>) -> AnyView {
+pub fn QuoteRow(series: RwSignal<QuoteSeries>) -> impl IntoView {
     let (symbol, name) = series.with_untracked(|s| (s.quote.symbol.clone(), s.quote.name.clone()));
     let change = move || series.with(|s| s.quote.change());
     let trend = move || if change() >= 0.0 { "gain" } else { "loss" };
@@ -37,5 +37,4 @@ pub fn QuoteRow(series: RwSignal<QuoteSeries>) -> AnyView {
             </td>
         </tr>
     }
-    .into_any()
 }

@@ -1,18 +1,22 @@
 //! A small SVG line of a symbol's recent prices, with its opening price as a baseline.
 
-use crate::protocol::QuoteSeries;
+use crate::{app::format::fixed, protocol::QuoteSeries};
 use leptos::prelude::*;
 
 const WIDTH: f64 = 96.0;
 const HEIGHT: f64 = 28.0;
+/// The box as attribute text, written out rather than formatted from the floats.
+const VIEW_BOX: &str = "0 0 96 28";
+const WIDTH_TEXT: &str = "96";
+const HEIGHT_TEXT: &str = "28";
 
 #[component]
 pub fn Sparkline(series: RwSignal<QuoteSeries>) -> impl IntoView {
     let geometry = Memo::new(move |_| series.with(|s| points(&s.history, s.quote.open)));
     view! {
-        <svg class="sparkline" viewBox=format!("0 0 {WIDTH} {HEIGHT}") width=WIDTH height=HEIGHT
+        <svg class="sparkline" viewBox=VIEW_BOX width=WIDTH_TEXT height=HEIGHT_TEXT
             role="img" aria-label="price trend" preserveAspectRatio="none">
-            <line class="baseline" x1="0" x2=WIDTH y1=move || geometry.get().1 y2=move || geometry.get().1/>
+            <line class="baseline" x1="0" x2=WIDTH_TEXT y1=move || geometry.get().1 y2=move || geometry.get().1/>
             <polyline points=move || geometry.get().0 fill="none"/>
         </svg>
     }
@@ -24,12 +28,12 @@ fn points(history: &[f64], open: f64) -> (String, String) {
         .iter()
         .fold((open, open), |(lo, hi), p| (lo.min(*p), hi.max(*p)));
     let span = (hi - lo).max(f64::EPSILON);
-    let y = |p: f64| format!("{:.1}", 2.0 + (hi - p) / span * (HEIGHT - 4.0));
+    let y = |p: f64| fixed(2.0 + (hi - p) / span * (HEIGHT - 4.0), 1);
     let step = WIDTH / (history.len().max(2) - 1) as f64;
     let line = history
         .iter()
         .enumerate()
-        .map(|(i, p)| format!("{:.1},{}", i as f64 * step, y(*p)))
+        .map(|(i, p)| format!("{},{}", fixed(i as f64 * step, 1), y(*p)))
         .collect::<Vec<_>>()
         .join(" ");
     (line, y(open))

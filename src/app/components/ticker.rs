@@ -5,7 +5,7 @@ use crate::{app::store::QuoteCell, protocol::MarketSource};
 use leptos::prelude::*;
 
 #[component]
-pub fn Ticker(quotes: RwSignal<Vec<QuoteCell>>, source: MarketSource) -> AnyView {
+pub fn Ticker(quotes: RwSignal<Vec<QuoteCell>>, source: MarketSource) -> impl IntoView {
     let origin = match source {
         MarketSource::Simulated => "simulated",
         MarketSource::Fed => "fed through the API",
@@ -15,6 +15,7 @@ pub fn Ticker(quotes: RwSignal<Vec<QuoteCell>>, source: MarketSource) -> AnyView
         let noun = if n == 1 { "symbol" } else { "symbols" };
         format!("{n} {noun} · {origin}")
     };
+    let empty = Memo::new(move |_| quotes.with(Vec::is_empty));
     view! {
         <section class="panel ticker" aria-labelledby="ticker-title">
             <div class="panel-head">
@@ -37,10 +38,9 @@ pub fn Ticker(quotes: RwSignal<Vec<QuoteCell>>, source: MarketSource) -> AnyView
                     </For>
                 </tbody>
             </table>
-            <Show when=move || quotes.with(Vec::is_empty)>
+            {move || empty.get().then(|| view! {
                 <p class="empty">"No prices yet. Systems feed them with " <code>"POST /api/quotes"</code> "."</p>
-            </Show>
+            })}
         </section>
     }
-    .into_any()
 }

@@ -6,7 +6,7 @@ use crate::{app::store::Store, protocol::Toast};
 use leptos::prelude::*;
 
 #[component]
-pub fn ToastStack(store: Store) -> AnyView {
+pub fn ToastStack(store: Store) -> impl IntoView {
     view! {
         <section class="toasts" aria-live="polite" aria-label="New notifications">
             <For each=move || store.toasts.get() key=|t| (t.id, t.ts_ms) let:toast>
@@ -14,7 +14,6 @@ pub fn ToastStack(store: Store) -> AnyView {
             </For>
         </section>
     }
-    .into_any()
 }
 
 #[component]
@@ -27,9 +26,7 @@ fn ToastItem(toast: Toast, store: Store) -> impl IntoView {
             <span class="icon" aria-hidden="true">{icon(level)}</span>
             <div class="text">
                 <p class="title">{toast.title}</p>
-                <Show when={let empty = toast.body.is_empty(); move || !empty}>
-                    <p class="body">{toast.body.clone()}</p>
-                </Show>
+                {(!toast.body.is_empty()).then(|| view! { <p class="body">{toast.body}</p> })}
             </div>
             <button class="close" type="button" aria-label="Dismiss notification" on:click=move |_| store.dismiss(key)>"×"</button>
             <span class="timer" aria-hidden="true" on:animationend=move |_| store.dismiss(key)></span>

@@ -1,0 +1,27 @@
+//! Where the page starts, on the server: the request's path, and for the dashboard its
+//! first state, read from the hub and written into the document for the browser to
+//! hydrate from (`browser.rs` reads it back).
+
+use crate::app::{DASHBOARD_PATH, Initial, STATE_ELEMENT_ID};
+use axum::http::request::Parts;
+use leptos::prelude::*;
+
+/// The requested path; on the server it never changes.
+pub fn path() -> Signal<String> {
+    let path = use_context::<Parts>().map_or_else(String::new, |parts| parts.uri.path().to_owned());
+    Signal::stored(path)
+}
+
+/// The dashboard's first state, when the dashboard is what was asked for.
+pub fn page() -> Option<Initial> {
+    (path().get_untracked() == DASHBOARD_PATH).then(crate::server::page::page_state)
+}
+
+/// The state as JSON in a script element the browser does not run. `<` is escaped, so no
+/// text in it (a toast's title, say) can close the element.
+pub fn embed(page: &Initial) -> impl IntoView + use<> {
+    let json = serde_json::to_string(page)
+        .unwrap_or_else(|e| format!(r#"{{"Err":{{"error":"the page state did not encode: {e}"}}}}"#))
+        .replace('<', "\\u003c");
+    view! { <script type="application/json" id=STATE_ELEMENT_ID inner_html=json></script> }
+}
