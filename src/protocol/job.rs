@@ -83,9 +83,14 @@ pub struct ItemError {
     pub message: String,
 }
 
-/// The kind-specific part of a job's progress.
+/// The kind-specific part of a job's progress. Written with its `kind` beside its fields;
+/// read in one pass through `job_detail_wire.rs`.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "kind", rename_all = "snake_case")]
+#[serde(
+    tag = "kind",
+    rename_all = "snake_case",
+    try_from = "super::job_detail_wire::Fields"
+)]
 pub enum JobDetail {
     Percent {
         done: u32,

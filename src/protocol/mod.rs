@@ -7,6 +7,7 @@
 
 mod event;
 mod job;
+mod job_detail_wire;
 mod job_report;
 mod job_spec;
 mod page;

@@ -1,6 +1,6 @@
 //! One ticker row: price, change, % change, sparkline, and a flash on every move.
 
-use super::sparkline::Sparkline;
+use super::sparkline::sparkline;
 use crate::{
     app::format,
     protocol::QuoteSeries,
@@ -8,32 +8,34 @@ use crate::{
 };
 use leptos::prelude::*;
 
+/// One row per symbol, re-rendered from its series when that changes (Leptos patches the
+/// cells in place); one reactive closure per row keeps the bundle small (see `job_card.rs`).
 #[component]
 pub fn QuoteRow(series: RwSignal<QuoteSeries>) -> impl IntoView {
-    let (symbol, name) = series.with_untracked(|s| (s.quote.symbol.clone(), s.quote.name.clone()));
-    let change = move || series.with(|s| s.quote.change());
-    let trend = move || if change() >= 0.0 { "gain" } else { "loss" };
+    move || series.with(row)
+}
+
+fn row(series: &QuoteSeries) -> impl IntoView + use<> {
+    let quote = &series.quote;
+    let change = quote.change();
+    let trend = if change >= 0.0 { "gain" } else { "loss" };
     // Two identical animations alternate by tick parity, so every update restarts it.
-    let flash = move || {
-        series.with(|s| match direction(s) {
-            Direction::Up => format!("flash-up-{}", s.ticks % 2),
-            Direction::Down => format!("flash-down-{}", s.ticks % 2),
-            Direction::Flat => String::new(),
-        })
+    let flash = match direction(series) {
+        Direction::Up => format!("flash-up-{}", series.ticks % 2),
+        Direction::Down => format!("flash-down-{}", series.ticks % 2),
+        Direction::Flat => String::new(),
     };
     view! {
-        <tr class=move || format!("quote {} {}", trend(), flash()) data-symbol=symbol.clone()>
+        <tr class=format!("quote {trend} {flash}") data-symbol=quote.symbol.clone()>
             <th scope="row">
-                <span class="symbol">{symbol.clone()}</span>
-                <span class="company">{name}</span>
+                <span class="symbol">{quote.symbol.clone()}</span>
+                <span class="company">{quote.name.clone()}</span>
             </th>
-            <td class="trend-col">
-                <Sparkline series/>
-            </td>
-            <td class="num price">{move || series.with(|s| format::price(s.quote.price))}</td>
-            <td class="num change change-col">{move || format::signed(change())}</td>
+            <td class="trend-col">{sparkline(series)}</td>
+            <td class="num price">{format::price(quote.price)}</td>
+            <td class="num change change-col">{format::signed(change)}</td>
             <td class="num pct">
-                <span class="pill">{move || series.with(|s| format::percent(s.quote.change_pct()))}</span>
+                <span class="pill">{format::percent(quote.change_pct())}</span>
             </td>
         </tr>
     }

@@ -10,14 +10,14 @@ const VIEW_BOX: &str = "0 0 96 28";
 const WIDTH_TEXT: &str = "96";
 const HEIGHT_TEXT: &str = "28";
 
-#[component]
-pub fn Sparkline(series: RwSignal<QuoteSeries>) -> impl IntoView {
-    let geometry = Memo::new(move |_| series.with(|s| points(&s.history, s.quote.open)));
+/// The line for `series`; rendered as part of its row (`quote_row.rs`).
+pub fn sparkline(series: &QuoteSeries) -> impl IntoView + use<> {
+    let (line, baseline) = points(&series.history, series.quote.open);
     view! {
         <svg class="sparkline" viewBox=VIEW_BOX width=WIDTH_TEXT height=HEIGHT_TEXT
             role="img" aria-label="price trend" preserveAspectRatio="none">
-            <line class="baseline" x1="0" x2=WIDTH_TEXT y1=move || geometry.get().1 y2=move || geometry.get().1/>
-            <polyline points=move || geometry.get().0 fill="none"/>
+            <line class="baseline" x1="0" x2=WIDTH_TEXT y1=baseline.clone() y2=baseline/>
+            <polyline points=line fill="none"/>
         </svg>
     }
 }
