@@ -11,12 +11,17 @@ use crate::protocol::PageState;
 use leptos::prelude::*;
 
 /// Rendered from `page` on both sides (the browser reads the same state from the document,
-/// so both render identical first markup); the stream resumes from its event id.
+/// so both render identical first markup); the stream resumes from its event id. Hidden,
+/// with its stream closed, while not `shown` (see `App`).
 #[component]
-pub fn Dashboard(page: PageState) -> impl IntoView {
+pub fn Dashboard(page: PageState, shown: Memo<bool>) -> impl IntoView {
     let store = Store::new(page.snapshot, page.access, page.market);
-    crate::live::connect(store, page.head);
-    view! { <Board store/> }
+    crate::live::connect(store, page.head, shown);
+    view! {
+        <div class="dashboard" hidden=move || !shown.get()>
+            <Board store/>
+        </div>
+    }
 }
 
 #[component]

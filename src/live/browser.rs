@@ -15,14 +15,16 @@
 //! States: `Connecting` until the stream opens; `Live` while it is open; `Reconnecting`
 //! while the browser or we retry; `Offline` between giving up and our next attempt.
 //!
-//! Cleanup (the dashboard leaves the page) closes the source *and* cancels a pending
-//! backoff timer: a timer that fired later would open a stream nobody shows.
+//! Leaving (the dashboard is put away, or cleaned up) closes the source *and* cancels a
+//! pending backoff timer: a timer that fired later would open a stream nobody shows.
 
 use crate::{
     app::store::{Connection, Store},
     protocol::{EventId, EventKind},
 };
-use leptos::prelude::{Set, TimeoutHandle, on_cleanup, set_timeout_with_handle};
+use leptos::prelude::{
+    Effect, Get, Memo, Set, TimeoutHandle, on_cleanup, set_timeout_with_handle,
+};
 use send_wrapper::SendWrapper;
 use std::{
     cell::{Cell, RefCell},
@@ -46,9 +48,10 @@ pub mod json;
 const STREAM_URL: &str = "/api/events";
 const MAX_BACKOFF_MS: u64 = 30_000;
 
-/// Opens the stream for `store`, resuming after `rendered`, and closes it when the owning
-/// component is cleaned up.
-pub fn connect(store: Store, rendered: EventId) {
+/// Keeps the stream for `store` open while `shown` (the dashboard is on screen), resuming
+/// after `rendered`, then after the newest event received; closes it when the dashboard
+/// leaves, and for good when the owning component is cleaned up.
+pub fn connect(store: Store, rendered: EventId, shown: Memo<bool>) {
     let live = Rc::new(Live {
         frames: Frames::new(store),
         store,
@@ -56,9 +59,16 @@ pub fn connect(store: Store, rendered: EventId) {
         last_id: RefCell::new(rendered.to_string()),
         failures: Cell::new(0),
         retry: Cell::new(None),
-        closed: Cell::new(false),
+        closed: Cell::new(true),
     });
-    open(&live);
+    let follow = SendWrapper::new(live.clone());
+    Effect::new(move |_| {
+        if shown.get() {
+            follow.resume();
+        } else {
+            follow.close();
+        }
+    });
     let live = SendWrapper::new(live);
     on_cleanup(move || live.close());
 }
@@ -74,7 +84,7 @@ struct Live {
     failures: Cell<u32>,
     /// The pending backoff timer, if one is scheduled.
     retry: Cell<Option<TimeoutHandle>>,
-    /// Cleaned up: never open a source again.
+    /// Not wanted (not yet opened, the dashboard left, or cleaned up): open no source.
     closed: Cell<bool>,
 }
 
@@ -179,6 +189,13 @@ impl Live {
             Duration::from_millis(delay),
         );
         self.retry.set(timer.ok());
+    }
+
+    /// Opens a source, unless one is open or pending.
+    fn resume(self: &Rc<Self>) {
+        if self.closed.replace(false) {
+            open(self);
+        }
     }
 
     fn close(&self) {

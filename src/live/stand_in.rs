@@ -5,10 +5,10 @@ use crate::{
     app::{components::Post, store::Store},
     protocol::EventId,
 };
-use leptos::ev::SubmitEvent;
+use leptos::{ev::SubmitEvent, prelude::Memo};
 
 /// Does nothing on the server; see `live/browser.rs` for the real connection.
-pub fn connect(_store: Store, _rendered: EventId) {}
+pub fn connect(_store: Store, _rendered: EventId, _shown: Memo<bool>) {}
 
 /// Never called on the server, which renders forms but does not submit them; see
 /// `live/post.rs` for the browser's posts.
