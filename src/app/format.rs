@@ -12,7 +12,10 @@ pub fn fixed(value: f64, places: u32) -> String {
     let (whole, frac) = (scaled / scale, scaled % scale);
     match places {
         0 => format!("{sign}{whole}"),
-        _ => format!("{sign}{whole}.{frac:0width$}", width = places.min(3) as usize),
+        _ => format!(
+            "{sign}{whole}.{frac:0width$}",
+            width = places.min(3) as usize
+        ),
     }
 }
 

@@ -21,7 +21,9 @@ pub fn page() -> Option<Initial> {
 /// text in it (a toast's title, say) can close the element.
 pub fn embed(page: &Initial) -> impl IntoView + use<> {
     let json = serde_json::to_string(page)
-        .unwrap_or_else(|e| format!(r#"{{"Err":{{"error":"the page state did not encode: {e}"}}}}"#))
+        .unwrap_or_else(|e| {
+            format!(r#"{{"Err":{{"error":"the page state did not encode: {e}"}}}}"#)
+        })
         .replace('<', "\\u003c");
     view! { <script type="application/json" id=STATE_ELEMENT_ID inner_html=json></script> }
 }

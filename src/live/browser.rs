@@ -22,9 +22,7 @@ use crate::{
     app::store::{Connection, Store},
     protocol::{EventId, EventKind},
 };
-use leptos::prelude::{
-    Effect, Get, Memo, Set, TimeoutHandle, on_cleanup, set_timeout_with_handle,
-};
+use leptos::prelude::{Effect, Get, Memo, Set, TimeoutHandle, on_cleanup, set_timeout_with_handle};
 use send_wrapper::SendWrapper;
 use std::{
     cell::{Cell, RefCell},
@@ -208,4 +206,3 @@ impl Live {
         }
     }
 }
-

@@ -9,7 +9,9 @@ use crate::{
 };
 use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{FormData, Headers, HtmlFormElement, RequestInit, Response, SubmitEvent, UrlSearchParams};
+use web_sys::{
+    FormData, Headers, HtmlFormElement, RequestInit, Response, SubmitEvent, UrlSearchParams,
+};
 
 /// Posts the submitted form and puts the outcome into `post`.
 pub fn submit(event: SubmitEvent, post: Post) {
@@ -21,9 +23,9 @@ pub fn submit(event: SubmitEvent, post: Post) {
     };
     event.prevent_default();
     leptos::task::spawn_local(async move {
-        let outcome = send(&form).await.unwrap_or_else(|_| {
-            Err(failure("the server could not be reached".to_owned()))
-        });
+        let outcome = send(&form)
+            .await
+            .unwrap_or_else(|_| Err(failure("the server could not be reached".to_owned())));
         post.finish(outcome);
     });
 }
@@ -44,7 +46,10 @@ async fn send(form: &HtmlFormElement) -> Result<Result<Answer, ErrorBody>, JsVal
     let response: Response = JsFuture::from(window.fetch_with_str_and_init(&form.action(), &init))
         .await?
         .dyn_into()?;
-    let text = JsFuture::from(response.text()?).await?.as_string().unwrap_or_default();
+    let text = JsFuture::from(response.text()?)
+        .await?
+        .as_string()
+        .unwrap_or_default();
     let unexpected = || failure(format!("the server answered {}", response.status()));
     Ok(if response.ok() {
         json::parse(&text).map_err(|_| unexpected())

@@ -125,21 +125,38 @@ mod tests {
         let details = [
             JobDetail::Percent { done: 3, total: 40 },
             JobDetail::Phases {
-                phases: vec![PhaseProgress { name: "copy".into(), weight: 2.5, progress: 0.25 }],
+                phases: vec![PhaseProgress {
+                    name: "copy".into(),
+                    weight: 2.5,
+                    progress: 0.25,
+                }],
                 current: 0,
             },
             JobDetail::Batch {
                 total: 30,
                 succeeded: 2,
                 failed: 1,
-                errors: vec![ItemError { item: 3, message: "checksum mismatch".into() }],
+                errors: vec![ItemError {
+                    item: 3,
+                    message: "checksum mismatch".into(),
+                }],
             },
             JobDetail::Logs,
-            JobDetail::Counted { done: 7, total: 9, succeeded: 6, failed: 1, errors: vec!["bad row".into()] },
+            JobDetail::Counted {
+                done: 7,
+                total: 9,
+                succeeded: 6,
+                failed: 1,
+                errors: vec!["bad row".into()],
+            },
         ];
         for detail in details {
             let json = serde_json::to_string(&detail).unwrap();
-            assert_eq!(serde_json::from_str::<JobDetail>(&json).unwrap(), detail, "{json}");
+            assert_eq!(
+                serde_json::from_str::<JobDetail>(&json).unwrap(),
+                detail,
+                "{json}"
+            );
         }
     }
 
@@ -154,7 +171,10 @@ mod tests {
     fn bad_details_are_errors_that_say_why() {
         for (json, why) in [
             (r#"{"kind": "percent", "done": 3}"#, "missing field `total`"),
-            (r#"{"kind": "percent", "done": 3, "total": 5000000000}"#, "`total` is out of range"),
+            (
+                r#"{"kind": "percent", "done": 3, "total": 5000000000}"#,
+                "`total` is out of range",
+            ),
             (r#"{"kind": "sideways"}"#, "unknown variant `sideways`"),
             (r#"{"done": 3}"#, "missing field `kind`"),
             (
@@ -166,7 +186,9 @@ mod tests {
                 "a counted job's `errors` are strings",
             ),
         ] {
-            let error = serde_json::from_str::<JobDetail>(json).unwrap_err().to_string();
+            let error = serde_json::from_str::<JobDetail>(json)
+                .unwrap_err()
+                .to_string();
             assert!(error.contains(why), "{json}: {error}");
         }
     }

@@ -10,7 +10,7 @@ use axum::{
     Router,
     body::Body,
     http::Request,
-    routing::{get, on, MethodFilter},
+    routing::{MethodFilter, get, on},
 };
 use leptos::prelude::provide_context;
 use leptos_axum::{handle_server_fns_with_context, render_app_to_stream_with_context};
@@ -29,7 +29,8 @@ pub fn routes(mut router: Router<AppState>, state: &AppState) -> Router<AppState
             continue;
         };
         let context = context.clone();
-        let handler = move |request: Request<Body>| handle_server_fns_with_context(context, request);
+        let handler =
+            move |request: Request<Body>| handle_server_fns_with_context(context, request);
         router = router.route(path, on(filter, handler));
     }
     let options = state.leptos_options.clone();

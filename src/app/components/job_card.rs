@@ -6,11 +6,7 @@ use crate::{
     app::server_fns::CancelJob,
     protocol::{Access, Job, JobDetail, JobLog},
 };
-use leptos::{
-    either::EitherOf5,
-    prelude::*,
-    server_fn::ServerFn,
-};
+use leptos::{either::EitherOf5, prelude::*, server_fn::ServerFn};
 
 /// One card per job. Its job is a memo over the list, so the card re-renders only when its
 /// own job changes; it then renders from plain values in one go, and Leptos patches the

@@ -65,8 +65,9 @@ pub fn PostForm<V: IntoView + 'static>(
 pub fn post_error(posts: &[Post]) -> impl IntoView + use<> {
     let posts = posts.to_vec();
     move || {
-        posts.iter().find_map(|post| post.error()).map(
-            |e| view! { <p class="form-error" role="alert">{e.error}</p> },
-        )
+        posts
+            .iter()
+            .find_map(|post| post.error())
+            .map(|e| view! { <p class="form-error" role="alert">{e.error}</p> })
     }
 }
