@@ -40,6 +40,22 @@ enum Failure {
     Message(String),
 }
 
+impl Failure {
+    fn item(self) -> Result<ItemError, String> {
+        match self {
+            Failure::Item(item) => Ok(item),
+            Failure::Message(_) => Err("a batch job's `errors` are objects".to_owned()),
+        }
+    }
+
+    fn message(self) -> Result<String, String> {
+        match self {
+            Failure::Message(message) => Ok(message),
+            Failure::Item(_) => Err("a counted job's `errors` are strings".to_owned()),
+        }
+    }
+}
+
 impl TryFrom<Fields> for JobDetail {
     type Error = String;
 
@@ -59,10 +75,7 @@ impl TryFrom<Fields> for JobDetail {
                 failed: small(f.failed, "failed")?,
                 errors: need(f.errors, "errors")?
                     .into_iter()
-                    .map(|e| match e {
-                        Failure::Item(item) => Ok(item),
-                        Failure::Message(_) => Err("a batch job's `errors` are objects".to_owned()),
-                    })
+                    .map(Failure::item)
                     .collect::<Result<_, _>>()?,
             },
             Kind::Logs => JobDetail::Logs,
@@ -73,10 +86,7 @@ impl TryFrom<Fields> for JobDetail {
                 failed: need(f.failed, "failed")?,
                 errors: need(f.errors, "errors")?
                     .into_iter()
-                    .map(|e| match e {
-                        Failure::Message(message) => Ok(message),
-                        Failure::Item(_) => Err("a counted job's `errors` are strings".to_owned()),
-                    })
+                    .map(Failure::message)
                     .collect::<Result<_, _>>()?,
             },
         })
