@@ -52,6 +52,8 @@ mod metrics;
 mod notifications;
 #[path = "api/operator.rs"]
 mod operator;
+#[path = "api/page.rs"]
+mod page;
 #[path = "api/parallel_render.rs"]
 mod parallel_render;
 #[path = "api/post_stream.rs"]
