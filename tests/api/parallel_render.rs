@@ -1,7 +1,8 @@
-//! Pages render while other servers in the process start: every server used to list its
-//! routes on start, which stalls any page being rendered meanwhile (a Leptos process-wide
-//! flag; see `tests/leptos_resource_suppression.rs`). Routes are now listed once per
-//! process. Each thread here is a test of its own: its own runtime, its own servers.
+//! Pages render while other servers in the process start. Every server used to list its
+//! routes on start through Leptos's router, which set a process-wide flag that stalled any
+//! page being rendered meanwhile; the server no longer lists routes (`server/ui.rs`), and
+//! this keeps it that way. Each thread here is a test of its own: its own runtime, its own
+//! servers.
 
 use crate::api::support::TestServer;
 use std::time::Duration;
