@@ -117,15 +117,7 @@ async fn the_page_is_server_rendered_with_prices_and_jobs() {
         )
         .await;
     assert_eq!(status, 201);
-    let html = server
-        .client
-        .get(server.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = server.get_text("/").await;
     assert!(
         html.contains("data-symbol=\"AAPL\""),
         "no ticker rows in the server-rendered page"

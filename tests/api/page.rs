@@ -18,15 +18,7 @@ async fn the_dashboard_carries_its_state_and_no_text_can_close_the_element() {
     let body = serde_json::json!({ "level": "info", "title": title, "body": "" }).to_string();
     let (status, _) = server.post("/api/notifications", &body).await;
     assert_eq!(status, 202);
-    let html = server
-        .client
-        .get(server.url("/"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let (_, html) = server.get_text("/").await;
 
     assert!(
         !html.contains("<script>alert(1)"),
@@ -49,14 +41,8 @@ async fn the_dashboard_carries_its_state_and_no_text_can_close_the_element() {
 #[tokio::test]
 async fn any_other_path_is_a_not_found_page_without_state() {
     let server = TestServer::start().await;
-    let response = server
-        .client
-        .get(server.url("/elsewhere"))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(response.status(), 404);
-    let html = response.text().await.unwrap();
+    let (status, html) = server.get_text("/elsewhere").await;
+    assert_eq!(status, 404);
     assert!(html.contains("Page not found."), "{html}");
     assert_eq!(
         embedded_state(&html),

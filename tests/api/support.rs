@@ -151,6 +151,12 @@ impl TestServer {
         (response.status(), response.json().await.unwrap())
     }
 
+    /// `GET path`: its status and body as text (the page, say).
+    pub async fn get_text(&self, path: &str) -> (StatusCode, String) {
+        let response = self.client.get(self.url(path)).send().await.unwrap();
+        (response.status(), response.text().await.unwrap())
+    }
+
     /// Shuts the server down as a signal would and waits until `run` has returned.
     pub async fn shut_down(&mut self) -> std::io::Result<()> {
         self.stop();

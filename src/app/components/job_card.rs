@@ -1,9 +1,11 @@
 //! One job: state badge, progress bar, kind-specific detail and a cancel control.
 
 use super::post_form::{Post, PostForm};
-use crate::app::format::{fixed, short};
 use crate::{
-    app::server_fns::CancelJob,
+    app::{
+        format::{fixed, short},
+        server_fns::CancelJob,
+    },
     protocol::{Access, Job, JobDetail, JobLog},
 };
 use leptos::{either::EitherOf5, prelude::*, server_fn::ServerFn};

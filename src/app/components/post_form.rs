@@ -26,12 +26,12 @@ impl Post {
 
     /// The last post's error, if it failed (tracked).
     pub fn error(self) -> Option<ErrorBody> {
-        self.0.with(|last| last.clone()?.err())
+        self.0.with(|last| last.as_ref()?.as_ref().err().cloned())
     }
 
     /// The last post's answer, if it succeeded (tracked).
     pub fn answer(self) -> Option<Answer> {
-        self.0.with(|last| last.clone()?.ok())
+        self.0.with(|last| last.as_ref()?.as_ref().ok().copied())
     }
 
     pub fn finish(self, outcome: Result<Answer, ErrorBody>) {
