@@ -6,11 +6,7 @@
 use criterion::{Criterion, criterion_group, criterion_main};
 use livedash::{
     protocol::{Event, EventId, Level, Quote, Snapshot, Toast, TopicSet, sse},
-    server::{
-        Hub, ReplayWindow,
-        delivery::conflate,
-        hub::{Published, Start},
-    },
+    server::hub::{Hub, Published, ReplayWindow, Start, delivery::conflate},
 };
 use std::{hint::black_box, sync::Arc, time::Duration};
 

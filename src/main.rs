@@ -5,7 +5,12 @@ use clap::Parser;
 use leptos::config::get_configuration;
 use livedash::{
     cli::{self, Cli, Command},
-    server::{self, AppState, Config, LogFormat},
+    server::{
+        self,
+        app_state::AppState,
+        config::{Config, LogFormat},
+        net,
+    },
 };
 use std::process::ExitCode;
 use tracing_subscriber::EnvFilter;
@@ -41,12 +46,12 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     }
     // Unreadable or invalid certificate files also stop here, naming the flag.
     let tls = match (&config.tls_cert, &config.tls_key) {
-        (Some(cert), Some(key)) => Some(server::load_tls(cert, key)?),
+        (Some(cert), Some(key)) => Some(net::load_tls(cert, key)?),
         _ => None,
     };
     let leptos = get_configuration(None)?.leptos_options;
     let addr = config.addr.unwrap_or(leptos.site_addr);
-    let listener = server::listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
+    let listener = net::listen(addr).map_err(|e| format!("cannot listen on {addr}: {e}"))?;
     let scheme = if tls.is_some() { "https" } else { "http" };
     tracing::info!(
         "livedash listening on {scheme}://{}",
@@ -54,8 +59,37 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
     );
     let state = AppState::new(config, leptos);
     match tls {
-        Some(tls) => server::run_tls(listener, state, server::shutdown_signal(), tls).await?,
-        None => server::run(listener, state, server::shutdown_signal()).await?,
+        Some(tls) => server::run_tls(listener, state, shutdown_signal(), tls).await?,
+        None => server::run(listener, state, shutdown_signal()).await?,
     }
     Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(e) = tokio::signal::ctrl_c().await {
+            tracing::error!("cannot listen for Ctrl-C: {e}");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(e) => {
+                tracing::error!("cannot listen for SIGTERM: {e}");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
 }

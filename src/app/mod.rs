@@ -1,6 +1,6 @@
 //! The page, shared by server rendering and the browser: the dashboard at `/`, a "not
 //! found" note anywhere else. (The HTML document around it is the server's:
-//! `server/shell.rs`; where it starts from, the request or the document: `initial/`.)
+//! `server/http/shell.rs`; where it starts from, the request or the document: `initial/`.)
 //!
 //! One page needs no client-side router: the path is a signal that follows history
 //! navigation, and leaving `/` puts the dashboard away (closing its stream) as a route

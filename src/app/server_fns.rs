@@ -1,6 +1,6 @@
 //! Server functions: how the page uses its controls (posted by `components/post_form.rs`).
 //!
-//! Each body is one call into `server/page.rs`, which runs the same operations as the
+//! Each body is one call into `server/http/page.rs`, which runs the same operations as the
 //! public API through the same authorization, so the checks are identical; a failure comes
 //! back with the API's status and `{"error": ...}` ([`ErrorBody`]). The forms also work
 //! without JavaScript: the browser posts the form and is redirected back to the page.
@@ -27,26 +27,26 @@ impl FromServerFnError for ErrorBody {
 /// Starts a job of `kind` with its default parameters.
 #[server(prefix = "/api/ui", endpoint = "start_job")]
 pub async fn start_job(kind: JobKind) -> Result<(), ErrorBody> {
-    crate::server::page::start_job(kind).await
+    crate::server::http::page::start_job(kind).await
 }
 
 #[server(prefix = "/api/ui", endpoint = "cancel_job")]
 pub async fn cancel_job(id: JobId) -> Result<(), ErrorBody> {
-    crate::server::page::cancel_job(id).await
+    crate::server::http::page::cancel_job(id).await
 }
 
 #[server(prefix = "/api/ui", endpoint = "notify")]
 pub async fn send_notification(level: Level, title: String, body: String) -> Result<(), ErrorBody> {
-    crate::server::page::notify(level, title, body).await
+    crate::server::http::page::notify(level, title, body).await
 }
 
 /// Takes the operator token once and sets an HttpOnly session cookie.
 #[server(prefix = "/api/ui", endpoint = "sign_in")]
 pub async fn sign_in(token: String) -> Result<Access, ErrorBody> {
-    crate::server::page::sign_in(token).await
+    crate::server::http::page::sign_in(token).await
 }
 
 #[server(prefix = "/api/ui", endpoint = "sign_out")]
 pub async fn sign_out() -> Result<Access, ErrorBody> {
-    crate::server::page::sign_out().await
+    crate::server::http::page::sign_out().await
 }

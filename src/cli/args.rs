@@ -1,7 +1,7 @@
 //! The command line: `livedash [serve]` runs the server; `notify`, `run` and `watch` are
 //! clients of a running one.
 
-use crate::server::Config;
+use crate::server::config::Config;
 use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
 

@@ -14,7 +14,7 @@ pub fn path() -> Signal<String> {
 
 /// The dashboard's first state, when the dashboard is what was asked for.
 pub fn page() -> Option<Initial> {
-    (path().get_untracked() == DASHBOARD_PATH).then(crate::server::page::page_state)
+    (path().get_untracked() == DASHBOARD_PATH).then(crate::server::http::page::page_state)
 }
 
 /// The state as JSON in a script element the browser does not run. `<` is escaped, so no

@@ -1,5 +1,5 @@
 //! The body of `POST /api/jobs/{id}/report`: what a reporter says about its job's progress.
-//! Every field is optional; what is given is checked against the job (`server/jobs/report.rs`)
+//! Every field is optional; what is given is checked against the job (`server/producers/jobs/report.rs`)
 //! and applied all together or not at all.
 
 use serde::{Deserialize, Serialize};

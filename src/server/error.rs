@@ -4,9 +4,7 @@
 use crate::protocol::ErrorBody;
 use axum::{
     Json,
-    extract::Request,
     http::{HeaderName, HeaderValue, StatusCode, header},
-    middleware::Next,
     response::{IntoResponse, Response},
 };
 
@@ -106,32 +104,9 @@ impl From<&ApiError> for ErrorBody {
     }
 }
 
-/// Every router's answer to a known path with a method it does not serve.
-pub async fn method_not_allowed(request: Request) -> ApiError {
-    ApiError::MethodNotAllowed(format!(
-        "{} is not allowed on {}",
-        request.method(),
-        request.uri().path()
-    ))
-}
-
-/// Middleware: a server function that failed before our code ran (its arguments did not
-/// decode, a field was missing) answers with the framework's 500; that is the client's
-/// mistake, so it becomes a 400. Our own failures set their status themselves
-/// (`page.rs`), and the body is already an [`ErrorBody`].
-pub async fn server_fn_status(request: Request, next: Next) -> Response {
-    let mut response = next.run(request).await;
-    if response.status() == StatusCode::INTERNAL_SERVER_ERROR
-        && response.headers().contains_key("serverfnerror")
-    {
-        *response.status_mut() = StatusCode::BAD_REQUEST;
-    }
-    response
-}
-
 /// The event store (Redis) cannot take a publish now: 503, and come back in a second.
-impl From<super::engine::Unavailable> for ApiError {
-    fn from(e: super::engine::Unavailable) -> ApiError {
+impl From<crate::server::engine::Unavailable> for ApiError {
+    fn from(e: crate::server::engine::Unavailable) -> ApiError {
         ApiError::Unavailable {
             message: e.to_string(),
             retry_after: 1,

@@ -1,85 +1,64 @@
-//! The server (`ssr` only): the router, its handlers, and the producers feeding the hub.
+//! The server (`ssr` only), as rooms named for their parts. Imports flow down this list,
+//! never back (checked by `tests/layout.rs`):
 //!
-//! [`router`] builds everything without a socket, so tests can drive it; [`run`] serves it
-//! on a listener until a shutdown future resolves, then ends every event stream.
+//! - `clock.rs`: the wall clock, in the wire's milliseconds.
+//! - `hub/`: numbering, state, replay window, delivery policy, snapshots, reset. Imports
+//!   nothing of the server.
+//! - `net/`: the accept loop, connection deadlines and shedding, the HTTP/1.1 stream path,
+//!   TLS. Imports nothing of the server: it is handed the router.
+//! - `config/`: every flag, with its environment variable and checks. Imports nothing.
+//! - `engine/`: the Redis engine, the store behind the hub on a cluster. Imports `hub`.
+//! - `producers/`: jobs (simulated, reported) and the market. Imports `hub`, `engine`,
+//!   `config`.
+//! - `error.rs`: the API's one error type. Imports `engine` (its store errors become 503).
+//! - `access/`: who may do what, and how often. Imports `config`, `error`.
+//! - `app_state.rs`: what every handler holds, and the state-changing operations every way
+//!   in shares. Imports the rooms above.
+//! - `http/`: the router's parts. Imports all of the above.
+//!
+//! This file only puts them together: [`router`] builds everything without a socket, so
+//! tests can drive it; [`run`] serves it on a listener until a shutdown future resolves,
+//! then ends every event stream.
 
-mod api;
-mod auth;
-mod compression;
-mod config;
-mod connection;
-pub mod delivery;
-/// The Redis engine: the cluster's log, stored state, leases and janitor (`--redis-url`).
+pub mod access;
+pub mod app_state;
+pub mod clock;
+pub mod config;
 pub mod engine;
-mod error;
-mod h1_stream;
-mod headers;
-mod health;
-/// The hub: numbering, state, replay window and fan-out (public for the engine's tests).
+pub mod error;
+pub mod http;
 pub mod hub;
-mod job_stream;
-mod jobs;
-mod limits;
-mod market;
-mod metrics;
-/// What the page's server functions do on the server (`app/server_fns.rs` calls it).
-pub(crate) mod page;
-mod positioned;
-mod quote_feed;
-mod rates;
-mod rewind;
-mod serve;
-mod session;
-mod shell;
-mod sse;
-mod state;
-mod tls;
-mod ui;
+pub mod net;
+pub mod producers;
 
-/// The site's files: embedded in the binary (`make dist`) or read from `target/site`.
-#[cfg(feature = "embed")]
-#[path = "site/embedded.rs"]
-mod site;
-#[cfg(not(feature = "embed"))]
-#[path = "site/disk.rs"]
-mod site;
-
-pub use auth::Operator;
-pub use config::{Config, LogFormat, MarketMode, Symbols};
-pub use error::ApiError;
-pub use hub::{Hub, ReplayWindow, Stats};
-pub use serve::listen;
-pub use state::AppState;
-pub use tls::load as load_tls;
-
-use tokio_rustls::TlsAcceptor;
-
+use app_state::AppState;
 use axum::{
     Router,
     extract::DefaultBodyLimit,
     routing::{get, post},
 };
-use std::{
-    future::Future,
-    time::{SystemTime, UNIX_EPOCH},
-};
+use http::{api, compression, events, fallbacks, headers, health, metrics, positioned, site, ui};
+use std::{future::Future, io, time::Duration};
 use tokio::net::TcpListener;
+use tokio_rustls::TlsAcceptor;
 
 /// Largest accepted request body: notifications and job specs are small.
 const MAX_BODY_BYTES: usize = 64 * 1024;
 
 /// The whole application: the public API, the event stream, server functions, the
 /// server-rendered page and the static site files.
-pub fn router(state: AppState) -> Router {
+pub fn router(mut state: AppState) -> Router {
+    // The page names its bundle where the site's files are served (versioned when embedded).
+    state.leptos_options = site::leptos_options(state.leptos_options);
     let api = Router::new()
-        .route("/events", get(sse::events))
+        .route("/events", get(events::events))
         .route("/quotes", get(api::quotes).post(api::feed_quotes))
         .route("/jobs", get(api::jobs).post(api::start_job))
         .route("/jobs/{id}/cancel", post(api::cancel_job))
         .route("/jobs/{id}/report", post(api::report_job))
         .route("/notifications", post(api::notify))
         .fallback(api::not_found)
-        .method_not_allowed_fallback(error::method_not_allowed)
+        .method_not_allowed_fallback(fallbacks::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(headers::cors(&state.config));
     let router = ui::routes(Router::new(), &state)
@@ -92,23 +71,23 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::render))
-        .method_not_allowed_fallback(error::method_not_allowed);
+        .method_not_allowed_fallback(fallbacks::method_not_allowed);
     site::serve(router, &state)
         .layer(state.config.client_ip_source.clone().into_extension())
         .layer(compression::layer())
-        .layer(axum::middleware::from_fn(error::server_fn_status))
+        .layer(axum::middleware::from_fn(fallbacks::server_fn_status))
         .layer(axum::middleware::from_fn(headers::security))
         .layer(axum::middleware::from_fn(metrics::track))
         .with_state(state)
 }
 
-/// Serves plain HTTP until `shutdown` resolves (see `serve.rs` for what shutdown does).
+/// Serves plain HTTP until `shutdown` resolves.
 pub async fn run(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    serve::serve(listener, state, shutdown, None).await
+) -> io::Result<()> {
+    serve(listener, state, shutdown, None).await
 }
 
 /// Serves HTTPS (HTTP/2 and HTTP/1.1 by ALPN) until `shutdown` resolves.
@@ -117,42 +96,47 @@ pub async fn run_tls(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
     tls: TlsAcceptor,
-) -> std::io::Result<()> {
-    serve::serve(listener, state, shutdown, Some(tls)).await
+) -> io::Result<()> {
+    serve(listener, state, shutdown, Some(tls)).await
 }
 
-/// Resolves on Ctrl-C or SIGTERM.
-pub async fn shutdown_signal() {
-    let ctrl_c = async {
-        if let Err(e) = tokio::signal::ctrl_c().await {
-            tracing::error!("cannot listen for Ctrl-C: {e}");
-            std::future::pending::<()>().await;
+/// On the shutdown signal every event stream is told to reconnect and ends, connections
+/// that never sent a request are closed, running jobs are cancelled (ending `cancelled`),
+/// the market stops, and in-flight requests get `--shutdown-grace-secs` to finish before
+/// we return regardless.
+async fn serve(
+    listener: TcpListener,
+    state: AppState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+    tls: Option<TlsAcceptor>,
+) -> io::Result<()> {
+    metrics::handle();
+    state.start_background();
+    let token = state.shutdown.clone();
+    tokio::spawn({
+        let token = token.clone();
+        async move {
+            shutdown.await;
+            token.cancel();
         }
+    });
+    let grace = Duration::from_secs(state.config.shutdown_grace_secs);
+    let settings = net::Settings {
+        tls,
+        header_timeout: Duration::from_secs(state.config.header_timeout_secs),
+        stream_path: events::PATH,
     };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut signal) => {
-                signal.recv().await;
-            }
-            Err(e) => {
-                tracing::error!("cannot listen for SIGTERM: {e}");
-                std::future::pending::<()>().await;
-            }
-        }
+    let jobs = state.jobs.clone();
+    let open = net::serve(listener, router(state), settings, token).await;
+    let drained = async {
+        open.closed().await;
+        jobs.stopped().await;
     };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {},
-        () = terminate => {},
+    if tokio::time::timeout(grace, drained).await.is_err() {
+        tracing::warn!(
+            "requests still open {}s after the shutdown signal; exiting anyway",
+            grace.as_secs()
+        );
     }
-    tracing::info!("shutting down");
-}
-
-/// Milliseconds since the Unix epoch.
-pub fn now_ms() -> u64 {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map_or(0, |d| d.as_millis() as u64)
+    Ok(())
 }

@@ -8,7 +8,7 @@ use crate::api::{
 };
 use livedash::{
     protocol::{Event, Job, JobDetail, JobState},
-    server::Config,
+    server::config::Config,
 };
 use serde_json::Value;
 

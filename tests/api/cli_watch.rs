@@ -6,7 +6,7 @@ use crate::api::{
     proxy::Proxy,
     support::TestServer,
 };
-use livedash::server::Config;
+use livedash::server::config::Config;
 
 /// Fast reconnects: the server suggests 100 ms (`retry:`), as browsers are told.
 fn config() -> Config {

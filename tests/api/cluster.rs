@@ -5,7 +5,7 @@
 use crate::api::{proxy::Proxy, redis_server::RedisServer, support::TestServer};
 use livedash::{
     protocol::{Event, JobState, sse::Frame},
-    server::{Config, MarketMode},
+    server::config::{Config, MarketMode},
 };
 use std::time::Duration;
 

@@ -8,7 +8,7 @@ use crate::{
 };
 use livedash::{
     protocol::Event,
-    server::{Config, MarketMode},
+    server::config::{Config, MarketMode},
 };
 use std::collections::HashMap;
 

@@ -8,7 +8,7 @@ use crate::{
 };
 use livedash::{
     protocol::{Event, Job, JobState},
-    server::Config,
+    server::config::Config,
 };
 
 #[tokio::test]
@@ -52,7 +52,7 @@ async fn a_silent_reporters_job_fails_on_a_cluster() {
     let redis = RedisServer::start();
     let quick = Config {
         report_timeout_secs: 1,
-        market: livedash::server::MarketMode::Off,
+        market: livedash::server::config::MarketMode::Off,
         ..Config::default()
     };
     let server = node_with(&redis.url(), quick).await;

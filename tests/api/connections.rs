@@ -3,7 +3,7 @@
 //! file descriptors run out the server still accepts and answers.
 
 use crate::api::support::{TestServer, raise_open_file_limit};
-use livedash::server::Config;
+use livedash::server::config::Config;
 use std::{
     io::{BufRead, BufReader},
     process::{Command, Stdio},

@@ -2,7 +2,7 @@
 //! that admits only the configured origins.
 
 use crate::api::support::TestServer;
-use livedash::server::Config;
+use livedash::server::config::Config;
 
 #[tokio::test]
 async fn the_page_has_a_csp_whose_nonce_is_on_its_scripts() {

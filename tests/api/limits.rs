@@ -2,7 +2,7 @@
 //! a JSON reason and `Retry-After`; never otherwise.
 
 use crate::api::support::TestServer;
-use livedash::server::Config;
+use livedash::server::config::Config;
 
 async fn open(server: &TestServer) -> reqwest::Response {
     server

@@ -17,7 +17,7 @@ pub struct NodeProcess {
 impl NodeProcess {
     /// `livedash serve` on `addr` as a node of the cluster on `redis_url`, returned as soon
     /// as it listens, as a load balancer would see it: it may not have read Redis yet, and
-    /// requests wait for that (`server/positioned.rs`).
+    /// requests wait for that (`server/http/positioned.rs`).
     pub async fn start(addr: SocketAddr, redis_url: &str) -> NodeProcess {
         let mut child = Command::new(env!("CARGO_BIN_EXE_livedash"))
             .args([

@@ -1,6 +1,6 @@
 //! Pages render while other servers in the process start. Every server used to list its
 //! routes on start through Leptos's router, which set a process-wide flag that stalled any
-//! page being rendered meanwhile; the server no longer lists routes (`server/ui.rs`), and
+//! page being rendered meanwhile; the server no longer lists routes (`server/http/ui.rs`), and
 //! this keeps it that way. Each thread here is a test of its own: its own runtime, its own
 //! servers.
 

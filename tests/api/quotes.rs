@@ -5,7 +5,7 @@
 use crate::api::support::TestServer;
 use livedash::{
     protocol::{Event, Quote},
-    server::{Config, MarketMode},
+    server::config::{Config, MarketMode},
 };
 use serde_json::Value;
 
@@ -43,7 +43,7 @@ async fn fed_quotes_reach_the_stream_the_snapshots_and_api_quotes() {
         {"symbol":"ACME","price":12.5,"name":"Acme Corp","previous_close":12.0,"time_ms":1763700000000},
         {"symbol":"acme","price":12.75}
     ]"#;
-    let before = livedash::server::now_ms();
+    let before = livedash::server::clock::now_ms();
     let (status, json) = server.post("/api/quotes", batch).await;
     assert_eq!((status.as_u16(), &json["accepted"]), (202, &Value::from(2)));
 

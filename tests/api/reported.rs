@@ -4,7 +4,11 @@ use crate::api::support::TestServer;
 use leptos::config::LeptosOptions;
 use livedash::{
     protocol::{Event, JobReport, JobSpec, JobState, ReportedSpec},
-    server::{AppState, Config, MarketMode, Operator},
+    server::{
+        access::Operator,
+        app_state::AppState,
+        config::{Config, MarketMode},
+    },
 };
 use serde_json::{Value, json};
 use std::time::Duration;

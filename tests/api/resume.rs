@@ -3,7 +3,7 @@
 use crate::api::support::{EventStream, TestServer};
 use livedash::{
     protocol::{Event, sse::Frame},
-    server::Config,
+    server::config::Config,
 };
 
 /// Reads events until `n` toasts arrived; returns their titles and the id of the last one.

@@ -3,7 +3,7 @@
 //! browser request on behalf of another site is refused everywhere.
 
 use crate::api::support::TestServer;
-use livedash::server::Config;
+use livedash::server::config::Config;
 use reqwest::header::HeaderMap;
 use serde_json::Value;
 

@@ -4,7 +4,7 @@
 use crate::api::support::TestServer;
 use livedash::{
     protocol::{JobState, sse::Frame},
-    server::Config,
+    server::config::Config,
 };
 use std::time::Duration;
 

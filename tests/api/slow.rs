@@ -6,7 +6,7 @@ use livedash::{
         Event,
         sse::{Frame, Parser},
     },
-    server::Config,
+    server::config::Config,
 };
 use std::sync::atomic::Ordering;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};

@@ -147,7 +147,8 @@ async fn json_snapshots_of_quotes_and_jobs() {
 #[tokio::test]
 async fn the_market_quotes_the_configured_symbols() {
     use clap::Parser;
-    let config = livedash::server::Config::parse_from(["livedash", "--symbols", "msft, ACME"]);
+    let config =
+        livedash::server::config::Config::parse_from(["livedash", "--symbols", "msft, ACME"]);
     let server = TestServer::with(config).await;
     let mut stream = server.events("?topics=quotes").await;
     let snapshot = stream.snapshot().await;

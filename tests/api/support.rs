@@ -8,7 +8,7 @@ use livedash::{
         Event,
         sse::{Frame, Parser},
     },
-    server::{self, AppState, Config},
+    server::{self, app_state::AppState, config::Config},
 };
 use reqwest::StatusCode;
 use serde_json::Value;
@@ -77,7 +77,7 @@ impl TestServer {
                 tokio::spawn(server::run(listener, state.clone(), stopped)),
             ),
             Some((cert, key)) => {
-                let tls = server::load_tls(cert, key).unwrap();
+                let tls = server::net::load_tls(cert, key).unwrap();
                 (
                     "https",
                     tokio::spawn(server::run_tls(listener, state.clone(), stopped, tls)),
@@ -126,7 +126,7 @@ impl TestServer {
             body: body.to_owned(),
         };
         self.state
-            .notify(&server::Operator::in_process(), request)
+            .notify(&server::access::Operator::in_process(), request)
             .await
             .unwrap();
     }

@@ -1,7 +1,7 @@
 //! HTTPS with HTTP/2 (and HTTP/1.1 by ALPN), with a self-signed certificate the test makes.
 
 use crate::api::support::{EventStream, TestServer};
-use livedash::server::{self, Config};
+use livedash::server::{self, config::Config};
 use reqwest::Version;
 use std::path::PathBuf;
 
@@ -84,19 +84,19 @@ fn unreadable_certificate_files_are_refused_naming_the_flag() {
     let (cert, key, _) = certificate();
     let missing = PathBuf::from("/nonexistent/cert.pem");
     assert!(
-        server::load_tls(&missing, &key)
+        server::net::load_tls(&missing, &key)
             .err()
             .unwrap()
             .contains("--tls-cert")
     );
     assert!(
-        server::load_tls(&cert, &missing)
+        server::net::load_tls(&cert, &missing)
             .err()
             .unwrap()
             .contains("--tls-key")
     );
     assert!(
-        server::load_tls(&key, &key)
+        server::net::load_tls(&key, &key)
             .err()
             .unwrap()
             .contains("--tls-cert"),

@@ -1,4 +1,4 @@
-//! HTTP/1.1 on the wire: an event stream (written past hyper, `src/server/h1_stream.rs`)
+//! HTTP/1.1 on the wire: an event stream (written past hyper, `src/server/net/h1_stream.rs`)
 //! is a well-formed chunked response that every layer has seen and that ends with its last
 //! chunk; every other request still reaches hyper intact, however it was split or
 //! pipelined.

@@ -6,10 +6,13 @@
 //! Redis being away is a fast, clear failure ([`Unavailable`]), never a wait: publishes
 //! time out after [`PUBLISH_TIMEOUT`].
 
-use super::{Lengths, StoreError, follow::Following, janitor, publish};
+use super::{
+    follow::{Following, follow},
+    store::{Lengths, StoreError, publish},
+};
 use crate::{
     protocol::{Event, EventId},
-    server::{hub::Hub, now_ms},
+    server::{clock::now_ms, hub::Hub},
 };
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::time::Duration;
@@ -63,7 +66,7 @@ impl Cluster {
             ready: ready_tx,
             positioned: positioned_tx,
         };
-        tokio::spawn(super::follow::follow(
+        tokio::spawn(follow(
             client,
             prefix.to_owned(),
             hub.clone(),
@@ -79,19 +82,7 @@ impl Cluster {
             ready,
             positioned,
         };
-        let alive = format!("{prefix}node:{}", cluster.node);
-        tokio::spawn(janitor::heartbeat(
-            cluster.conn.clone(),
-            alive,
-            shutdown.clone(),
-        ));
-        let janitor = cluster.lease("janitor", janitor::NODE_TTL, shutdown.clone());
-        tokio::spawn(janitor::sweep(
-            cluster.clone(),
-            janitor,
-            report_timeout,
-            shutdown,
-        ));
+        cluster.start_janitor(report_timeout, shutdown);
         Ok(cluster)
     }
 

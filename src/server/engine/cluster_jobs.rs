@@ -3,13 +3,12 @@
 //! which simulated job (for the janitor).
 
 use super::{
-    StoreError,
     cluster::{Cluster, PUBLISH_TIMEOUT, Unavailable, within_time},
-    publish_if,
+    store::{StoreError, publish_if},
 };
 use crate::{
     protocol::{Event, Job, JobId, JobState},
-    server::now_ms,
+    server::clock::now_ms,
 };
 use std::time::Duration;
 

@@ -7,10 +7,10 @@
 //! events after the hub's head (the node was away too long). After a short Redis outage
 //! it catches up from the log without its clients noticing.
 
-use super::{StoreError, Stored, decode_entry, field, load};
+use super::store::{StoreError, Stored, decode_entry, field, init, load};
 use crate::{
     protocol::EventId,
-    server::{hub::Hub, now_ms},
+    server::{clock::now_ms, hub::Hub},
 };
 use redis::AsyncConnectionConfig;
 use std::time::Duration;
@@ -85,7 +85,7 @@ async fn follow_once(
         Some(stored) => stored,
         // An empty Redis (or one that lost its data): give the log an epoch, then follow it.
         None => {
-            super::init(&mut conn, prefix).await?;
+            init(&mut conn, prefix).await?;
             return Ok(());
         }
     };

@@ -5,9 +5,9 @@
 //! `running` for ever; records of jobs that ended are dropped. A reported job whose
 //! reporter has been silent for `--report-timeout-secs` ends `failed` too.
 
-use super::Cluster;
+use super::cluster::Cluster;
 use crate::protocol::{Event, JobState};
-use crate::server::now_ms;
+use crate::server::clock::now_ms;
 use redis::aio::ConnectionManager;
 use std::{collections::HashMap, time::Duration};
 use tokio::sync::watch;
@@ -19,12 +19,19 @@ pub const NODE_TTL: Duration = Duration::from_secs(3);
 /// How often the janitor looks.
 const SWEEP: Duration = Duration::from_secs(1);
 
+impl Cluster {
+    /// Keeps this node's key alive, and sweeps while this node holds the janitor's lease,
+    /// until `shutdown`.
+    pub(super) fn start_janitor(&self, report_timeout: Duration, shutdown: CancellationToken) {
+        let alive = format!("{}node:{}", self.prefix, self.node);
+        tokio::spawn(heartbeat(self.conn.clone(), alive, shutdown.clone()));
+        let held = self.lease("janitor", NODE_TTL, shutdown.clone());
+        tokio::spawn(sweep(self.clone(), held, report_timeout, shutdown));
+    }
+}
+
 /// Keeps this node's key alive until `shutdown` (then deletes it).
-pub(super) async fn heartbeat(
-    mut conn: ConnectionManager,
-    key: String,
-    shutdown: CancellationToken,
-) {
+async fn heartbeat(mut conn: ConnectionManager, key: String, shutdown: CancellationToken) {
     let mut tick = tokio::time::interval(NODE_TTL / 3);
     loop {
         tokio::select! {
@@ -44,7 +51,7 @@ pub(super) async fn heartbeat(
 }
 
 /// Sweeps while this node holds the janitor's lease, until `shutdown`.
-pub(super) async fn sweep(
+async fn sweep(
     cluster: Cluster,
     held: watch::Receiver<bool>,
     report_timeout: Duration,

@@ -1,0 +1,17 @@
+//! Who may do what, and how often: the one path every way in (the API, the page's forms,
+//! the CLI) goes through before it changes anything or holds anything open.
+//!
+//! It knows the configuration and the API's error type, nothing of handlers, the hub or
+//! the network: an operation is handed an [`Operator`] (proof that [`auth::authorize`]
+//! passed) and charges its rate itself (`app_state.rs`).
+
+/// The origin rule and credentials: the only maker of an [`Operator`] from a request.
+pub mod auth;
+/// Concurrent event streams per client address and in total, and the client's address.
+pub mod limits;
+/// Token buckets per client address and kind of operation.
+pub mod rates;
+/// The operator session cookie (HMAC-signed with the publish token).
+pub mod session;
+
+pub use auth::Operator;

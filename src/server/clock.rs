@@ -1,0 +1,11 @@
+//! The wall clock, in the unit the wire uses: events, jobs and sessions carry milliseconds
+//! since the Unix epoch.
+
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// Milliseconds since the Unix epoch (0 if the clock is set before it).
+pub fn now_ms() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as u64)
+}

@@ -1,0 +1,124 @@
+//! What the page's server functions (`app/server_fns.rs`) do on the server: the same
+//! operations as the public API, authorized by the same path (`access/auth.rs`), failing with the
+//! API's status and `{"error": ...}` body.
+//!
+//! Inside a server function, leptos_axum provides the request's parts and a
+//! `ResponseOptions` through the reactive context; this file is the one place that reads
+//! them, so the page's code never touches the server's types.
+
+use crate::protocol::{
+    Access, ErrorBody, JobId, JobKind, JobSpec, Level, MarketSource, NotificationRequest, PageState,
+};
+use crate::server::{
+    access::{Operator, auth, limits::ClientIp, rates::Action, session},
+    app_state::AppState,
+    config::MarketMode,
+    error::ApiError,
+    net::OverTls,
+};
+use axum::{
+    extract::FromRequestParts,
+    http::{HeaderValue, header, request::Parts},
+};
+use leptos::prelude::use_context;
+use leptos_axum::ResponseOptions;
+
+/// The state the page renders first, and what its viewer may do.
+pub fn page_state() -> Result<PageState, ErrorBody> {
+    let (app, parts) = request()?;
+    let (snapshot, head) = app.hub.snapshot();
+    Ok(PageState {
+        snapshot,
+        head,
+        access: auth::access(&app.config, &parts.headers),
+        market: match app.config.market {
+            MarketMode::Simulated => MarketSource::Simulated,
+            MarketMode::Off => MarketSource::Fed,
+        },
+    })
+}
+
+pub async fn start_job(kind: JobKind) -> Result<(), ErrorBody> {
+    operate(async |app, operator| app.start_job(operator, JobSpec::default_for(kind)).await).await
+}
+
+pub async fn cancel_job(id: JobId) -> Result<(), ErrorBody> {
+    operate(async |app, operator| app.cancel_job(operator, id).await).await
+}
+
+pub async fn notify(level: Level, title: String, body: String) -> Result<(), ErrorBody> {
+    let request = NotificationRequest { level, title, body };
+    operate(async |app, operator| app.notify(operator, request).await).await
+}
+
+/// Runs one of the page's state-changing operations, authorized exactly like the API's.
+async fn operate<T>(
+    operation: impl AsyncFnOnce(&AppState, &Operator) -> Result<T, ApiError>,
+) -> Result<(), ErrorBody> {
+    let (app, mut parts) = request()?;
+    let operator = auth::authorize(&app.config, &mut parts)
+        .await
+        .map_err(fail)?;
+    operation(&app, &operator).await.map(drop).map_err(fail)
+}
+
+/// Checks the token typed into the sign-in form and sets the operator session cookie.
+/// Attempts are rate-limited per client, against guessing.
+pub async fn sign_in(token: String) -> Result<Access, ErrorBody> {
+    let (app, mut parts) = request()?;
+    let result = async {
+        auth::check_origin(&app.config, &parts)?;
+        let ClientIp(ip) = ClientIp::from_request_parts(&mut parts, &app).await?;
+        app.rates.charge(ip, Action::SignIn)?;
+        auth::sign_in(&app.config, &token)
+    }
+    .await;
+    let value = result.map_err(fail)?;
+    set_header(session::set_cookie(value, secure_cookies(&app, &parts)));
+    Ok(Access::Operator)
+}
+
+/// Removes the session cookie from this browser.
+pub async fn sign_out() -> Result<Access, ErrorBody> {
+    let (app, parts) = request()?;
+    auth::check_origin(&app.config, &parts).map_err(fail)?;
+    set_header(session::clear_cookie(secure_cookies(&app, &parts)));
+    Ok(match app.config.publish_token {
+        Some(_) => Access::Viewer,
+        None => Access::Open,
+    })
+}
+
+/// The application state and the request's parts, from the server function's context.
+fn request() -> Result<(AppState, Parts), ErrorBody> {
+    match (use_context::<AppState>(), use_context::<Parts>()) {
+        (Some(app), Some(parts)) => Ok((app, parts)),
+        _ => Err(ErrorBody {
+            error: "the server function ran outside a request".into(),
+            state: None,
+        }),
+    }
+}
+
+/// Gives the response the error's status (and `Retry-After`, `WWW-Authenticate`), and the
+/// page the API's message.
+fn fail(error: ApiError) -> ErrorBody {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.set_status(error.status());
+        if let Some((name, value)) = error.header() {
+            response.insert_header(name, value);
+        }
+    }
+    ErrorBody::from(&error)
+}
+
+/// Whether the session cookie must be `Secure` (see [`auth::secure_cookies`]).
+fn secure_cookies(app: &AppState, parts: &Parts) -> bool {
+    auth::secure_cookies(&app.config, parts.extensions.get::<OverTls>().is_some())
+}
+
+fn set_header(cookie: HeaderValue) {
+    if let Some(response) = use_context::<ResponseOptions>() {
+        response.append_header(header::SET_COOKIE, cookie);
+    }
+}
