@@ -11,14 +11,15 @@ BINARYEN_VERSION := 132.0.0
 WASM_BINDGEN_VERSION := $(shell sed -n '/^name = "wasm-bindgen"$$/{n;s/^version = "\(.*\)"$$/\1/p;}' Cargo.lock)
 CHROMIUM_PATH ?= /usr/bin/chromium
 export CHROMIUM_PATH
-export PATH := $(HOME)/.cargo/bin:$(PATH)
+# Where `cargo install` puts the tools (CARGO_HOME, as cargo itself reads it).
+export PATH := $(or $(CARGO_HOME),$(HOME)/.cargo)/bin:$(PATH)
 # memory-serve reports each embedded file as a cargo warning; the binary logs them at start.
 export MEMORY_SERVE_QUIET := 1
 
 # apt-get needs root; use sudo when not root and it is available.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: help run dist dev test bench bench-browser end2end screenshot setup setup-build setup-test \
+.PHONY: help run dist dev test bench bench-browser end2end playwright screenshot setup setup-build setup-test \
         wasm-target cargo-leptos wasm-bindgen-cli wasm-opt chromium engines end2end-deps
 
 help:
@@ -27,6 +28,7 @@ help:
 	@echo "make dev         cargo leptos watch (rebuilds and reloads on change)"
 	@echo "make dist        build target/dist/livedash: one binary with the site inside"
 	@echo "make bench       the load generator against the release binary, and the hot-path benchmarks"
+	@echo "make end2end     the Playwright suite against make dist's binary"
 	@echo "make bench-browser  the ticker's frame rate and the first load's size, in Chromium"
 	@echo "make screenshot  copy the suite's latest screenshots into end2end/screenshots/"
 
@@ -55,16 +57,19 @@ dist: setup-build
 dev: setup-build
 	cargo leptos watch
 
+# The server and the wasm are each built once in release (make dist), and Playwright runs
+# against that binary: what ships is what is tested, and nothing is built twice.
+# (`cargo test` skips the examples: clippy's --all-targets checks them, and the load
+# generator is built for `make bench`.)
 test: setup-build setup-test
 	cargo fmt --check
-	cargo test --features ssr
+	cargo test --features ssr --lib --tests
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
 	# The deployable binary, then its lints: the embedded build needs the bundle (see dist).
 	@$(MAKE) --no-print-directory dist
 	LIVEDASH_EMBED_PKG=$(DIST_PKG) cargo clippy --features embed -- -D warnings
-	# Playwright, including dist.spec.ts, which runs target/dist/livedash from an empty directory.
-	@$(MAKE) --no-print-directory end2end
+	@$(MAKE) --no-print-directory playwright
 
 # Benchmarks, never part of `make test` (README "Performance"): the load generator
 # (examples/loadgen/) against the release binary: fan-out loaded and quiet (what Redis
@@ -84,13 +89,15 @@ bench: dist engines
 bench-browser: dist chromium end2end-deps
 	cd end2end && npx playwright test -c bench.config.ts
 
-# cargo-leptos serves the app on 127.0.0.1:3000 for Playwright. If something already listens
-# there the tests would silently run against it, so refuse; and because cargo-leptos 0.3.6
-# leaves its server running when the tests fail, stop that server ourselves.
-end2end:
+# Playwright against target/dist/livedash (end2end/playwright.config.ts starts it on
+# 127.0.0.1:3000 as the shared server; tests that need their own start it on free ports).
+end2end: dist setup-test
+	@$(MAKE) --no-print-directory playwright
+
+playwright:
 	@if (exec 3<>/dev/tcp/127.0.0.1/3000) 2>/dev/null; then \
-	  echo "127.0.0.1:3000 is already in use; stop that server first so the tests run against a fresh build." >&2; exit 1; fi
-	cargo leptos end-to-end || { pkill -f '^target/debug/livedash$$' || true; exit 1; }
+	  echo "127.0.0.1:3000 is already in use; stop that server first so the tests run against this build." >&2; exit 1; fi
+	cd end2end && npx playwright test
 
 screenshot:
 	cp end2end/screenshots/latest/*.png end2end/screenshots/
@@ -104,20 +111,21 @@ wasm-target:
 	  || rustup target add wasm32-unknown-unknown
 
 # --locked: newer dependency versions need a newer rustc than this toolchain.
-# Its own release profile (fat LTO, one codegen unit) made it 20 of a fresh machine's
-# 52 minutes; a build tool does not need that, so it is built without LTO, in 16 units,
-# at opt-level 1 (the same code, compiled faster).
+# Built unoptimised and without debug info (--debug): its optimised build took 21.5 of a
+# fresh machine's 64 minutes, this one about 5, and a build tool spends its time waiting
+# on cargo, not in its own code (README "Performance": the build times with each).
 cargo-leptos:
 	@[ "$$(cargo leptos --version 2>/dev/null)" = "cargo-leptos $(CARGO_LEPTOS_VERSION)" ] \
-	  || CARGO_PROFILE_RELEASE_LTO=false CARGO_PROFILE_RELEASE_CODEGEN_UNITS=16 \
-	     CARGO_PROFILE_RELEASE_OPT_LEVEL=1 \
-	     cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked
+	  || CARGO_PROFILE_DEV_DEBUG=false \
+	     cargo install cargo-leptos --version $(CARGO_LEPTOS_VERSION) --locked --debug
 
 # Without --locked: its lockfile names a crate version the registry no longer serves.
+# Unoptimised like cargo-leptos: 40 s to build instead of 4 to 5 minutes.
 wasm-bindgen-cli:
 	@[ -n "$(WASM_BINDGEN_VERSION)" ] || { echo "wasm-bindgen not found in Cargo.lock" >&2; exit 1; }
 	@[ "$$(wasm-bindgen --version 2>/dev/null)" = "wasm-bindgen $(WASM_BINDGEN_VERSION)" ] \
-	  || cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION)
+	  || CARGO_PROFILE_DEV_DEBUG=false \
+	     cargo install wasm-bindgen-cli --version $(WASM_BINDGEN_VERSION) --debug
 
 # Release builds optimise the wasm with wasm-opt; npm's binaryen is current, Debian's is too old.
 wasm-opt:

@@ -10,4 +10,6 @@ export default defineConfig({
   testDir: "./bench",
   testMatch: "*.bench.ts",
   timeout: 180_000,
+  // Each benchmark starts its own release server.
+  webServer: undefined,
 });

@@ -1,9 +1,13 @@
 import { defineConfig } from "@playwright/test";
 
+/** The shared server's address; with `BASE_URL` set, the suite runs against that server. */
+const BASE_URL = process.env.BASE_URL ?? "http://127.0.0.1:3000";
+
 /**
- * Run by `cargo leptos end-to-end` (see the Makefile's `test`), which builds the app,
- * serves it on the site address from Cargo.toml and then runs this suite.
- * Chromium comes from the system (Debian's package), never from a Playwright download.
+ * Run by `make end2end` (and `make test`) against the binary that ships: `make dist` builds
+ * target/dist/livedash once, and Playwright starts it here as the shared server (tests
+ * that need a server of their own start the same binary, see `servers.ts`). Chromium comes
+ * from the system (Debian's package), never from a Playwright download.
  */
 export default defineConfig({
   testDir: "./tests",
@@ -16,7 +20,7 @@ export default defineConfig({
   retries: 0,
   reporter: [["list"]],
   use: {
-    baseURL: process.env.BASE_URL ?? "http://127.0.0.1:3000",
+    baseURL: BASE_URL,
     trace: "retain-on-failure",
     launchOptions: {
       executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium",
@@ -31,4 +35,16 @@ export default defineConfig({
     },
   },
   projects: [{ name: "chromium", use: { browserName: "chromium" } }],
+  // Started fresh for every run (never reused: a server left over from another build would
+  // be tested instead), and stopped with SIGTERM at the end.
+  webServer: process.env.BASE_URL
+    ? undefined
+    : {
+        command: `${process.env.LIVEDASH_BIN ?? "../target/dist/livedash"} --addr ${new URL(BASE_URL).host}`,
+        url: `${BASE_URL}/readyz`,
+        reuseExistingServer: false,
+        gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },
+        stdout: "ignore",
+        stderr: "pipe",
+      },
 });

@@ -57,7 +57,7 @@ async fn serve(config: Config) -> Result<(), Box<dyn std::error::Error>> {
         "livedash listening on {scheme}://{}",
         listener.local_addr()?
     );
-    let state = AppState::new(config, leptos);
+    let state = AppState::new(config, leptos)?;
     match tls {
         Some(tls) => server::run_tls(listener, state, shutdown_signal(), tls).await?,
         None => server::run(listener, state, shutdown_signal()).await?,

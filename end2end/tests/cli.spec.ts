@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { once } from "node:events";
 import { expect, test } from "./fixtures";
 import { openLive, unique } from "./helpers";
-import { DEBUG_BIN } from "./servers";
+import { BIN } from "./servers";
 
 test("a job run by `livedash run` shows its bar, phase and log lines", async ({ page, baseURL }) => {
   await openLive(page);
@@ -19,7 +19,7 @@ test("a job run by `livedash run` shows its bar, phase and log lines", async ({ 
     'echo "shipped $version"',
   ].join("; ");
   const args = ["run", "--title", title, "--phase", "compile", "--phase", "package", "--", "sh", "-c", script];
-  const cli = spawn(DEBUG_BIN, args, {
+  const cli = spawn(BIN, args, {
     env: { ...process.env, LIVEDASH_SERVER: baseURL },
     stdio: ["pipe", "pipe", "inherit"],
   });

@@ -4,7 +4,7 @@
 import { expect, test } from "@playwright/test";
 import { Nginx, Redis } from "./cluster";
 import { startJob, unique } from "./helpers";
-import { DEBUG_BIN as BIN, debugEnv, freePort, Server } from "./servers";
+import { BIN, serverEnv, freePort, Server } from "./servers";
 
 /** Event streams a node has open (its `/metrics`). */
 async function streams(node: Server): Promise<number> {
@@ -16,7 +16,7 @@ async function streams(node: Server): Promise<number> {
 test("through nginx, the page shows a toast published on another node and keeps working when its node is killed", async ({ page }) => {
   const redis = await Redis.start();
   const nginxPort = await freePort();
-  const env = debugEnv({
+  const env = serverEnv({
     LIVEDASH_REDIS_URL: redis.url,
     LIVEDASH_RETRY_MS: "200",
     LIVEDASH_PUBLIC_ORIGIN: `http://127.0.0.1:${nginxPort}`,

@@ -2,13 +2,13 @@
 // and says so; a fed symbol appears live with its price, change and sparkline.
 import { expect, test } from "./fixtures";
 import { existsSync } from "node:fs";
-import { DEBUG_BIN, debugEnv, Server } from "./servers";
+import { BIN, serverEnv, Server } from "./servers";
 
 let server: Server;
 
 test.beforeAll(async () => {
-  expect(existsSync(DEBUG_BIN), `server binary ${DEBUG_BIN} (built by cargo leptos end-to-end)`).toBe(true);
-  server = await Server.on({ bin: DEBUG_BIN, env: debugEnv({ LIVEDASH_MARKET: "off" }) });
+  expect(existsSync(BIN), `server binary ${BIN} (built by make dist)`).toBe(true);
+  server = await Server.on({ bin: BIN, env: serverEnv({ LIVEDASH_MARKET: "off" }) });
   await server.start();
 });
 

@@ -5,15 +5,15 @@ import { expect, test } from "@playwright/test";
 import { existsSync } from "node:fs";
 import { seriousViolations } from "./axe";
 import { unique } from "./helpers";
-import { DEBUG_BIN, debugEnv, selfSignedCertificate, Server } from "./servers";
+import { BIN, serverEnv, selfSignedCertificate, Server } from "./servers";
 
 const TOKEN = "e2e-operator-token-0123456789";
 
 let server: Server;
 
 test.beforeAll(async () => {
-  expect(existsSync(DEBUG_BIN), `server binary ${DEBUG_BIN} (built by cargo leptos end-to-end)`).toBe(true);
-  server = await Server.on({ bin: DEBUG_BIN, env: debugEnv({ LIVEDASH_PUBLISH_TOKEN: TOKEN }), tls: selfSignedCertificate() });
+  expect(existsSync(BIN), `server binary ${BIN} (built by make dist)`).toBe(true);
+  server = await Server.on({ bin: BIN, env: serverEnv({ LIVEDASH_PUBLISH_TOKEN: TOKEN }), tls: selfSignedCertificate() });
   await server.start();
 });
 

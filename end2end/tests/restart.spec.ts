@@ -3,13 +3,13 @@
 import { expect, test } from "@playwright/test";
 import { existsSync } from "node:fs";
 import { unique } from "./helpers";
-import { DEBUG_BIN as BIN, debugEnv, Server } from "./servers";
+import { BIN, serverEnv, Server } from "./servers";
 
 test("after a server restart the page goes reconnecting, then live with the new state, without a reload", async ({ page }) => {
-  expect(existsSync(BIN), `server binary ${BIN} (built by cargo leptos end-to-end)`).toBe(true);
+  expect(existsSync(BIN), `server binary ${BIN} (built by make dist)`).toBe(true);
   const server = await Server.on({
     bin: BIN,
-    env: debugEnv({ LIVEDASH_RETRY_MS: "200" }),
+    env: serverEnv({ LIVEDASH_RETRY_MS: "200" }),
   });
   await server.start();
   try {

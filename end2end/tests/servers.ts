@@ -10,17 +10,15 @@ import path from "node:path";
 /** The repository root, where the built binaries are. */
 export const ROOT = path.resolve(__dirname, "../..");
 
-/** The server binary `cargo leptos end-to-end` built (debug), reading its site folder. */
-export const DEBUG_BIN = process.env.LIVEDASH_BIN ?? path.join(ROOT, "target/debug/livedash");
+/**
+ * The binary under test: what ships, `make dist`'s release build with the site inside
+ * (`make test` builds it before the suite runs). It needs no site folder or Leptos settings.
+ */
+export const BIN = process.env.LIVEDASH_BIN ?? path.join(ROOT, "target/dist/livedash");
 
-/** The environment the debug binary needs to find its site, plus `extra`. */
-export function debugEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    ...process.env,
-    LEPTOS_SITE_ROOT: path.join(ROOT, "target/site"),
-    LEPTOS_OUTPUT_NAME: "livedash",
-    ...extra,
-  };
+/** The test's environment plus `extra` (flags as `LIVEDASH_*` variables). */
+export function serverEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return { ...process.env, ...extra };
 }
 
 /** A port nothing listens on right now. */

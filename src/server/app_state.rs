@@ -11,7 +11,11 @@ use super::{
     },
     clock::now_ms,
     config::{Config, MarketMode},
-    engine::{Cluster, Lengths, Unavailable},
+    engine::{
+        Cluster, Journal, Lengths, Unavailable,
+        disk::{Disk, OpenError},
+        ids,
+    },
     error::ApiError,
     hub::{Hub, ReplayWindow},
     producers::{
@@ -44,6 +48,8 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
     pub hub: Hub,
+    /// Where a single node publishes: the hub directly, or through the data dir.
+    pub journal: Journal,
     pub jobs: Jobs,
     /// Fired on shutdown: event streams end, the market stops, jobs are cancelled.
     pub shutdown: CancellationToken,
@@ -72,7 +78,10 @@ impl FromRef<AppState> for Arc<Config> {
 }
 
 impl AppState {
-    pub fn new(config: Config, leptos_options: LeptosOptions) -> AppState {
+    /// The state of a server with `config`. Without `--ephemeral` or `--redis-url` it opens
+    /// the data dir and continues from what it holds; a data dir that cannot be used (in use
+    /// by another process, unreadable) is an error that names its path.
+    pub fn new(config: Config, leptos_options: LeptosOptions) -> Result<AppState, OpenError> {
         let mut market = (config.market == MarketMode::Simulated)
             .then(|| Market::new(config.symbols.as_ref().map(|s| s.as_slice()), config.seed));
         let initial = Snapshot {
@@ -114,8 +123,36 @@ impl AppState {
             )
             .expect("a valid Redis URL")
         });
-        let jobs = Jobs::new(hub.clone(), engine.clone(), limits, seed, shutdown.clone());
-        AppState {
+        let (journal, max_job_id, max_toast_id) = match config.state_dir() {
+            Some(dir) => {
+                let opened = Disk::open(&dir, &hub)?;
+                if opened.restored
+                    && let Some(market) = market.as_mut()
+                {
+                    market.resume(&hub.read(|s| s.quotes.clone()));
+                }
+                tracing::info!(
+                    "state kept in {} ({})",
+                    dir.display(),
+                    if opened.restored { "continued" } else { "new" }
+                );
+                let journal = Journal::disk(hub.clone(), opened.disk);
+                (journal, opened.max_job_id, opened.max_toast_id)
+            }
+            None => (Journal::memory(hub.clone()), 0, 0),
+        };
+        // Ids continue above every id this log ever gave, from its epoch's base.
+        let base = ids::base(hub.head_id().epoch);
+        let jobs = Jobs::new(
+            journal.clone(),
+            engine.clone(),
+            limits,
+            seed,
+            base.max(max_job_id) + 1,
+            shutdown.clone(),
+        );
+        jobs.recover();
+        Ok(AppState {
             engine,
             leptos_options,
             limits: Limits::new(&config),
@@ -124,9 +161,10 @@ impl AppState {
             hub,
             jobs,
             shutdown,
-            next_toast_id: Arc::new(AtomicU64::new(1)),
+            next_toast_id: Arc::new(AtomicU64::new(base.max(max_toast_id) + 1)),
             market: Arc::new(Mutex::new(market)),
-        }
+            journal,
+        })
     }
 
     /// Starts what runs beside the requests until shutdown: the simulated market (once;
@@ -137,7 +175,7 @@ impl AppState {
             let rate = self.config.quote_rate;
             market::spawn(
                 market,
-                &self.hub,
+                &self.journal,
                 self.engine.as_ref(),
                 rate,
                 &self.shutdown,
@@ -259,15 +297,12 @@ impl AppState {
         Ok(count)
     }
 
-    /// Publishes an event: into the engine's log (returning once Redis has it), or
-    /// straight into this process's hub.
+    /// Publishes an event: into the engine's log (returning once Redis has it), or through
+    /// this node's journal (returning once it is on disk, with a data dir).
     pub async fn publish(&self, event: Event) -> Result<(), Unavailable> {
         match &self.engine {
             Some(cluster) => cluster.publish(event).await.map(drop),
-            None => {
-                self.hub.publish(event);
-                Ok(())
-            }
+            None => self.journal.publish(event).await.map(drop),
         }
     }
 }

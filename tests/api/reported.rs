@@ -272,9 +272,10 @@ async fn a_silent_reporter_has_its_job_fail() {
     let config = Config {
         market: MarketMode::Off,
         report_timeout_secs: 120,
+        ephemeral: true,
         ..Config::default()
     };
-    let app = AppState::new(config, options);
+    let app = AppState::new(config, options).unwrap();
     let operator = Operator::in_process();
     let spec = JobSpec::Reported(ReportedSpec {
         title: "Nightly import".into(),

@@ -36,7 +36,7 @@ pub const API_CHANGES: [Change; 3] = [
         form: false,
     },
     Change {
-        path: "/api/jobs/1/cancel",
+        path: "/api/jobs/{first_job}/cancel",
         body: "",
         form: false,
     },
@@ -55,21 +55,23 @@ pub const PAGE_CHANGES: [Change; 3] = [
     },
     Change {
         path: "/api/ui/cancel_job",
-        body: "id=1",
+        body: "id={first_job}",
         form: true,
     },
 ];
 
 /// Sends `change` with extra headers; returns the status, the JSON body and the headers.
+/// `{first_job}` in its path or body is the id of the first job the server hands out.
 pub async fn send(
     server: &TestServer,
     change: Change,
     headers: &[(&str, &str)],
 ) -> (u16, Value, HeaderMap) {
+    let first_job = server.first_job_id().to_string();
     let mut request = server
         .client
-        .post(server.url(change.path))
-        .body(change.body);
+        .post(server.url(&change.path.replace("{first_job}", &first_job)))
+        .body(change.body.replace("{first_job}", &first_job));
     if change.form {
         request = request.header("content-type", "application/x-www-form-urlencoded");
     }

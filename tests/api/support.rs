@@ -56,10 +56,12 @@ impl TestServer {
     }
 
     async fn launch(
-        config: Config,
+        mut config: Config,
         tls: Option<(&Path, &Path)>,
         addr: std::net::SocketAddr,
     ) -> TestServer {
+        // In memory unless the test gives a data dir: tests run side by side.
+        config.ephemeral |= config.data_dir.is_none();
         let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
         let addr = listener.local_addr().unwrap();
         let options = LeptosOptions::builder()
@@ -67,7 +69,7 @@ impl TestServer {
             .site_addr(addr)
             .build();
         let (stop, stopped) = oneshot::channel::<()>();
-        let state = AppState::new(config, options);
+        let state = AppState::new(config, options).expect("the server's state opens");
         let stopped = async {
             let _ = stopped.await;
         };
@@ -92,6 +94,11 @@ impl TestServer {
             stop: Some(stop),
             task: Some(task),
         }
+    }
+
+    /// The id of the first job this server hands out (ids count from its log's epoch).
+    pub fn first_job_id(&self) -> u64 {
+        livedash::server::engine::ids::base(self.state.hub.head_id().epoch) + 1
     }
 
     pub fn url(&self, path: &str) -> String {

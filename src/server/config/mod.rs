@@ -123,6 +123,17 @@ pub struct Config {
     #[arg(long, env = "LIVEDASH_REDIS_URL", hide_env_values = true, value_parser = parse_redis_url)]
     pub redis_url: Option<String>,
 
+    /// Where a single node keeps its state (an SQLite database and its lock): the event log,
+    /// the jobs, the feed and the prices, so a restart loses nothing. Default:
+    /// `$STATE_DIRECTORY` (systemd's `StateDirectory=`), else `$XDG_STATE_HOME/livedash`,
+    /// else `~/.local/state/livedash`. Not used with `--redis-url` (Redis is the store).
+    #[arg(long, env = "LIVEDASH_DATA_DIR", conflicts_with = "ephemeral")]
+    pub data_dir: Option<std::path::PathBuf>,
+
+    /// Keep everything in memory only: a restart starts empty (demos, tests).
+    #[arg(long, env = "LIVEDASH_EPHEMERAL")]
+    pub ephemeral: bool,
+
     /// Seconds a connection may take to send a request's headers, and may stay idle
     /// between requests, before it is closed.
     #[arg(long, env = "LIVEDASH_HEADER_TIMEOUT_SECS", default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=300))]
@@ -153,6 +164,15 @@ impl Config {
 
     pub fn allowed_origins(&self) -> impl Iterator<Item = &str> {
         self.cors_origins.iter().map(String::as_str)
+    }
+
+    /// Where this node keeps its state: `None` with `--ephemeral`, or on a cluster (Redis
+    /// keeps it).
+    pub fn state_dir(&self) -> Option<std::path::PathBuf> {
+        if self.ephemeral || self.redis_url.is_some() {
+            return None;
+        }
+        Some(self.data_dir.clone().unwrap_or_else(values::default_data_dir))
     }
 
     /// How long a resuming client may have been away: `--replay-secs`.

@@ -84,3 +84,22 @@ pub(super) fn parse_origin(s: &str) -> Result<String, String> {
     }
     Ok(format!("{scheme}://{authority}").to_ascii_lowercase())
 }
+
+/// The data dir without `--data-dir`: systemd's `$STATE_DIRECTORY` (its first entry), else
+/// the XDG state directory, else `livedash-data` in the working directory.
+pub(super) fn default_data_dir() -> std::path::PathBuf {
+    use std::{env, path::PathBuf};
+    let set = |name: &str| env::var_os(name).filter(|v| !v.is_empty());
+    if let Some(dirs) = set("STATE_DIRECTORY")
+        && let Some(first) = env::split_paths(&dirs).next()
+    {
+        return first;
+    }
+    if let Some(state) = set("XDG_STATE_HOME") {
+        return PathBuf::from(state).join("livedash");
+    }
+    match set("HOME") {
+        Some(home) => PathBuf::from(home).join(".local/state/livedash"),
+        None => PathBuf::from("livedash-data"),
+    }
+}

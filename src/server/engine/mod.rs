@@ -1,20 +1,22 @@
-//! The Redis engine (`--redis-url`): the store behind the hub when nodes form a cluster.
-//! Every node publishes into one log in Redis and follows it into its own hub, so ids,
-//! state and replay agree across nodes. Imports only the hub (and the clock).
+//! The stores behind the hub. A single node numbers its events in a [`Journal`]: in memory
+//! (`--ephemeral`), or in an embedded database in its data dir (`disk/`, the default),
+//! committed before the hub applies them. Nodes of a cluster share the Redis engine
+//! (`redis/`, `--redis-url`). Both stores number events and hand them to the hub in order
+//! (`Hub::apply_numbered`), and both position a hub at what they hold (`Hub::reset`).
+//!
+//! Imports only the hub (and the clock).
 
-/// A node's handle: publish into the log, next ids, leases, readiness.
-mod cluster;
-/// Jobs whose state is Redis's: compare-and-set changes, owners, reported jobs.
-mod cluster_jobs;
-/// Following the log into this node's hub.
-mod follow;
-/// Failing the jobs of nodes that died.
-mod janitor;
-/// Work that runs on one node at a time (the market, the janitor).
-pub mod lease;
-/// The log and stored state, written and read through two Lua scripts.
-mod store;
+/// The embedded database: a single node's state, durable, in `--data-dir`.
+pub mod disk;
+/// Ids of jobs and toasts, counted from their log's epoch.
+pub mod ids;
+/// A single node's way to publish: into memory, or durably to disk.
+mod journal;
+/// The Redis engine: the cluster's log, stored state, leases and janitor.
+pub mod redis;
+/// The failure every store reports alike.
+mod unavailable;
 
-pub use cluster::{Cluster, Unavailable};
-pub use follow::{Following, follow};
-pub use store::{Lengths, StoreError, Stored, init, load, publish, publish_if};
+pub use journal::{Ack, Journal};
+pub use redis::{Cluster, Following, Lengths, StoreError, Stored, follow, lease, load, publish};
+pub use unavailable::Unavailable;

@@ -11,12 +11,14 @@ use std::{collections::HashMap, time::Duration};
 fn app(stream_buffer: u32) -> AppState {
     let config = Config {
         stream_buffer,
+        ephemeral: true,
         ..Config::default()
     };
     AppState::new(
         config,
         LeptosOptions::builder().output_name("livedash").build(),
     )
+    .unwrap()
 }
 
 /// Publishes `n` quotes while the connection is paused; returns the newest price per symbol.

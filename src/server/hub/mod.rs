@@ -162,6 +162,14 @@ impl Hub {
         self.head(&self.lock())
     }
 
+    /// The newest reliable event (job, toast) that has left the replay window: a client
+    /// resuming from before it gets a snapshot.
+    pub fn window_floor(&self) -> u64 {
+        let mut current = self.lock();
+        self.prune(&mut current);
+        current.forgotten
+    }
+
     fn send(&self, published: Arc<Published>) {
         ::metrics::counter!(PUBLISHED, "kind" => published.kind.as_str()).increment(1);
         // No receivers is fine: nobody is watching yet.

@@ -23,6 +23,21 @@ impl Hub {
         snapshot: Snapshot,
         window: Vec<(Event, EventId, Duration)>,
     ) {
+        // Before the window's first event the past is unknown: resuming from there is not exact.
+        let floor = window.first().map_or(head.seq, |(_, id, _)| id.seq - 1);
+        self.restore(head, snapshot, window, floor);
+    }
+
+    /// [`reset`](Hub::reset) for a store that knows exactly which reliable events left its
+    /// window: `floor` is the newest of them, so a client resuming after it (from a quote
+    /// newer than every event of the window, say) is still served exactly.
+    pub fn restore(
+        &self,
+        head: EventId,
+        snapshot: Snapshot,
+        window: Vec<(Event, EventId, Duration)>,
+        floor: u64,
+    ) {
         let mut current = self.lock();
         let now = Instant::now();
         current.epoch = head.epoch;
@@ -30,9 +45,8 @@ impl Hub {
         current.snapshot = Snapshot::default();
         current.history.clear();
         current.latest_quotes.clear();
-        // Before the window's first event the past is unknown: resuming from there is not exact.
         let first = window.first().map_or(head.seq, |(_, id, _)| id.seq - 1);
-        current.forgotten = first;
+        current.forgotten = floor.min(head.seq);
         current.seq = first;
         for (event, id, age) in window {
             if id.seq > current.seq && id.seq <= head.seq {

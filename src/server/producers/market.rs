@@ -4,7 +4,10 @@
 //! at the configured rate and publishes each quote through the hub.
 
 use crate::protocol::{Event, Quote, QuoteSeries};
-use crate::server::{clock::now_ms, engine::Cluster, hub::Hub};
+use crate::server::{
+    clock::now_ms,
+    engine::{Cluster, Journal},
+};
 use crate::state::quotes::HISTORY_LEN;
 use rand::{Rng, SeedableRng, rngs::StdRng};
 use rand_distr::{Distribution, StandardNormal};
@@ -170,7 +173,7 @@ const MARKET_LEASE: Duration = Duration::from_secs(3);
 /// on a cluster, into the cluster's log from whichever node holds the market's lease.
 pub fn spawn(
     market: Market,
-    hub: &Hub,
+    journal: &Journal,
     cluster: Option<&Cluster>,
     rate: f64,
     shutdown: &CancellationToken,
@@ -180,15 +183,15 @@ pub fn spawn(
             lease: cluster.lease("market", MARKET_LEASE, shutdown.clone()),
             cluster: cluster.clone(),
         },
-        None => Sink::Local(hub.clone()),
+        None => Sink::Local(journal.clone()),
     };
     tokio::spawn(run(market, sink, rate, shutdown.clone()));
 }
 
 /// Where the market's quotes go.
 enum Sink {
-    /// This process's hub.
-    Local(Hub),
+    /// This process's journal (its hub, in memory or through the data dir).
+    Local(Journal),
     /// The cluster's log, while this node holds the market's lease (one market for all).
     Cluster {
         cluster: Cluster,
@@ -207,8 +210,8 @@ async fn run(mut market: Market, sink: Sink, rate: f64, shutdown: CancellationTo
             _ = ticks.tick() => {}
         }
         match &sink {
-            Sink::Local(hub) => {
-                hub.publish(Event::Quote(market.tick(now_ms())));
+            Sink::Local(journal) => {
+                journal.offer(Event::Quote(market.tick(now_ms())));
             }
             Sink::Cluster { cluster, lease } => {
                 let holds = *lease.borrow();

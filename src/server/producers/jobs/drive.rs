@@ -44,6 +44,13 @@ impl Inner {
             inner.lock_live().remove(&id);
             return;
         }
+        // Kept on disk, a job interrupted by shutdown stays as it is: the next start ends it
+        // `failed` ("the server restarted"), as it would after a crash (`recover.rs`).
+        if inner.shutdown.is_cancelled() && inner.journal.is_durable() && !work.job.state.is_final()
+        {
+            inner.lock_live().remove(&id);
+            return;
+        }
         if !work.job.state.is_final() {
             let why = inner
                 .shutdown
@@ -58,8 +65,14 @@ impl Inner {
         }
         // The final state and the freed place in the queue appear together: a client that saw
         // the one can count on the other (a start waits for this lock).
-        let mut live = inner.lock_live();
-        inner.hub.publish(Event::Job(work.job.clone()));
-        live.remove(&id);
+        let ended = {
+            let mut live = inner.lock_live();
+            let ended = inner.journal.submit(Event::Job(work.job.clone()));
+            live.remove(&id);
+            ended
+        };
+        if ended.await.is_err() {
+            inner.publish(&work).await;
+        }
     }
 }

@@ -16,6 +16,8 @@
 mod drive;
 /// Why an operation on jobs was refused.
 mod errors;
+/// Jobs after a restart on the same data dir.
+mod recover;
 /// Reported jobs as a pure state machine.
 mod report;
 /// Reported jobs on one node: created, reported, ended, watched for silence.

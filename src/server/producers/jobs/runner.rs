@@ -6,7 +6,11 @@ use super::{
     work::Work,
 };
 use crate::protocol::{Event, Job, JobId, JobSpec, JobState};
-use crate::server::{clock::now_ms, engine::Cluster, hub::Hub};
+use crate::server::{
+    clock::now_ms,
+    engine::{Cluster, Journal},
+    hub::Hub,
+};
 use std::{
     collections::HashMap,
     sync::{
@@ -18,7 +22,7 @@ use std::{
 use tokio::sync::Semaphore;
 use tokio_util::{sync::CancellationToken, task::TaskTracker};
 
-/// Times a job's final state is offered to a Redis that is away (a second apart).
+/// Times a job's final state is offered to a store that cannot take it (a second apart).
 const FINAL_TRIES: usize = 10;
 
 /// How many jobs of each sort the server holds, and how long a reporter may be silent.
@@ -42,7 +46,10 @@ pub(super) struct Registry {
 }
 
 pub(super) struct Inner {
+    /// The hub, read for job states.
     pub(super) hub: Hub,
+    /// Where job events are published on a single node: in memory, or durably on disk.
+    pub(super) journal: Journal,
     /// The Redis engine, on a cluster: job events go through its log.
     pub(super) engine: Option<Cluster>,
     pub(super) next_id: AtomicU64,
@@ -67,11 +74,14 @@ pub(super) struct Inner {
 }
 
 impl Jobs {
+    /// A runner publishing into `journal` (or, on a cluster, into `engine`), handing out
+    /// ids from `first_id` on.
     pub fn new(
-        hub: Hub,
+        journal: Journal,
         engine: Option<Cluster>,
         limits: JobLimits,
         seed: u64,
+        first_id: u64,
         shutdown: CancellationToken,
     ) -> Jobs {
         let JobLimits {
@@ -82,9 +92,10 @@ impl Jobs {
         } = limits;
         Jobs {
             inner: Arc::new(Inner {
-                hub,
+                hub: journal.hub().clone(),
+                journal,
                 engine,
-                next_id: AtomicU64::new(1),
+                next_id: AtomicU64::new(first_id),
                 live: Mutex::new(HashMap::new()),
                 slots: Arc::new(Semaphore::new(max_running)),
                 capacity: max_running + max_queued,
@@ -118,7 +129,7 @@ impl Jobs {
         );
         let job = work.job.clone();
         let token = inner.shutdown.child_token();
-        {
+        let queued = {
             // Holding the map's lock from the check to the insert: concurrent starts cannot
             // both take the last place.
             let mut live = inner.lock_live();
@@ -128,9 +139,17 @@ impl Jobs {
                 }));
             }
             live.insert(id, token.clone());
-            if inner.engine.is_none() {
-                inner.hub.publish(Event::Job(job.clone()));
-            }
+            // Submitted under the lock: its place and its `queued` event go in one order.
+            inner
+                .engine
+                .is_none()
+                .then(|| inner.journal.submit(Event::Job(job.clone())))
+        };
+        if let Some(queued) = queued
+            && let Err(e) = queued.await
+        {
+            inner.lock_live().remove(&id);
+            return Err(StartError::Unavailable(e));
         }
         if let Some(cluster) = &inner.engine {
             // Recorded as ours first: if this node dies, the cluster fails the job.
@@ -159,9 +178,12 @@ impl Jobs {
 
     /// Cancels a job that runs (or is reported) on this node; `false` if none does.
     pub fn cancel_here(&self, id: JobId) -> bool {
-        if self.end_reported(id, JobState::Cancelled, None) {
-            return true;
-        }
+        // A reported job's final state is queued; nobody waits for it here.
+        self.end_reported(id, JobState::Cancelled, None).is_some() || self.stop_simulated(id)
+    }
+
+    /// Fires a simulated job's token: its task publishes `cancelled` before its next step.
+    fn stop_simulated(&self, id: JobId) -> bool {
         match self.inner.lock_live().get(&id) {
             Some(token) => {
                 token.cancel();
@@ -172,7 +194,10 @@ impl Jobs {
     }
 
     pub async fn cancel(&self, id: JobId) -> Result<(), CancelError> {
-        if self.cancel_here(id) {
+        if let Some(ended) = self.end_reported(id, JobState::Cancelled, None) {
+            return ended.await.map_err(CancelError::Unavailable);
+        }
+        if self.stop_simulated(id) {
             return Ok(());
         }
         if let Some(cluster) = &self.inner.engine {
@@ -204,18 +229,20 @@ impl Inner {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    /// Publishes the job as it is now; on a cluster a progress step Redis cannot take now
-    /// is skipped (the next one carries everything), a final state is tried again.
+    /// Publishes the job as it is now. A progress step the store cannot take now (Redis
+    /// away, a full disk) is skipped: the next one carries everything. A final state is
+    /// tried again, a second apart.
     pub(super) async fn publish(&self, work: &Work) {
-        let Some(cluster) = &self.engine else {
-            self.hub.publish(Event::Job(work.job.clone()));
-            return;
-        };
         // Shutting down, the grace period is short: one try.
         let again = work.job.state.is_final() && !self.shutdown.is_cancelled();
         let tries = if again { FINAL_TRIES } else { 1 };
         for attempt in 1..=tries {
-            match cluster.publish(Event::Job(work.job.clone())).await {
+            let event = Event::Job(work.job.clone());
+            let sent = match &self.engine {
+                Some(cluster) => cluster.publish(event).await,
+                None => self.journal.publish(event).await,
+            };
+            match sent {
                 Ok(_) => return,
                 Err(e) => tracing::debug!(job = work.job.id, "not published: {e}"),
             }

@@ -7,12 +7,13 @@
 //! time out after [`PUBLISH_TIMEOUT`].
 
 use super::{
+    super::ids,
     follow::{Following, follow},
     store::{Lengths, StoreError, publish},
 };
 use crate::{
     protocol::{Event, EventId},
-    server::{clock::now_ms, hub::Hub},
+    server::{clock::now_ms, engine::unavailable::Unavailable, hub::Hub},
 };
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 use std::time::Duration;
@@ -36,11 +37,6 @@ pub struct Cluster {
     ready: watch::Receiver<bool>,
     positioned: watch::Receiver<bool>,
 }
-
-/// The event store cannot take the operation now; try again later.
-#[derive(Debug, thiserror::Error)]
-#[error("the event store is unavailable: {0}")]
-pub struct Unavailable(pub String);
 
 impl Cluster {
     /// Connects lazily (a node starts while Redis is away, and is simply not ready) and
@@ -128,7 +124,9 @@ impl Cluster {
         }
     }
 
-    /// The next id of `what` (`job`, `toast`): unique across the cluster within an epoch.
+    /// The next id of `what` (`job`, `toast`): unique across the cluster, and across its
+    /// epochs: counted from the epoch (see `ids.rs`), so a Redis that lost its data (a new
+    /// epoch, the counter back at 1) never hands out an id an older job had.
     pub async fn next_id(&self, what: &str) -> Result<u64, Unavailable> {
         let key = format!("{}ids:{what}", self.prefix);
         let mut conn = self.conn.clone();
@@ -143,7 +141,7 @@ impl Cluster {
                 break;
             }
         }
-        within_time(outcome)
+        within_time(outcome).map(|n| ids::base(self.hub.head_id().epoch) + n)
     }
 
     /// Publishes `event` into the cluster; its id once Redis has it and (within a bound)

@@ -3,12 +3,12 @@
 //! which simulated job (for the janitor).
 
 use super::{
-    cluster::{Cluster, PUBLISH_TIMEOUT, Unavailable, within_time},
+    cluster::{Cluster, PUBLISH_TIMEOUT, within_time},
     store::{StoreError, publish_if},
 };
 use crate::{
     protocol::{Event, Job, JobId, JobState},
-    server::clock::now_ms,
+    server::{clock::now_ms, engine::unavailable::Unavailable},
 };
 use std::time::Duration;
 
