@@ -26,6 +26,8 @@ mod cluster_slow;
 mod compression;
 #[path = "api/connections.rs"]
 mod connections;
+#[path = "api/durable.rs"]
+mod durable;
 #[path = "api/engine_cluster.rs"]
 mod engine_cluster;
 #[path = "api/engine_follow.rs"]

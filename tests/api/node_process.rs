@@ -1,5 +1,6 @@
-//! A cluster node as its own process (the real binary), so a test can kill it outright
-//! (SIGKILL: no shutdown, no goodbye to Redis) and start it again on the same address.
+//! A server as its own process (the real binary), so a test can kill it outright (SIGKILL:
+//! no shutdown, no goodbye to Redis, nothing flushed) and start it again on the same
+//! address: a node of a cluster, or a single node on its data dir.
 
 use std::{net::SocketAddr, process::Stdio, time::Duration};
 use tokio::{
@@ -19,17 +20,27 @@ impl NodeProcess {
     /// as it listens, as a load balancer would see it: it may not have read Redis yet, and
     /// requests wait for that (`server/http/positioned.rs`).
     pub async fn start(addr: SocketAddr, redis_url: &str) -> NodeProcess {
+        let args = ["--redis-url", redis_url, "--market", "off"];
+        NodeProcess::spawn(addr, &args).await
+    }
+
+    /// A single node keeping its state in `data_dir`, with the simulated market on.
+    pub async fn single(addr: SocketAddr, data_dir: &std::path::Path) -> NodeProcess {
+        let dir = data_dir.to_str().unwrap();
+        let args = ["--data-dir", dir, "--quote-rate", "200", "--seed", "3"];
+        NodeProcess::spawn(addr, &args).await
+    }
+
+    /// `livedash serve` on `addr` with `args`, once it listens.
+    pub async fn spawn(addr: SocketAddr, args: &[&str]) -> NodeProcess {
         let mut child = Command::new(env!("CARGO_BIN_EXE_livedash"))
-            .args([
-                "serve",
-                "--addr",
-                &addr.to_string(),
-                "--redis-url",
-                redis_url,
-            ])
-            .args(["--market", "off", "--heartbeat-secs", "1"])
+            .args(["serve", "--addr", &addr.to_string()])
+            .args(args)
+            .args(["--heartbeat-secs", "1"])
             .args(["--publish-per-minute", "100000"])
             .env_remove("LIVEDASH_PUBLISH_TOKEN")
+            .env_remove("LIVEDASH_DATA_DIR")
+            .env_remove("LIVEDASH_EPHEMERAL")
             .env("LEPTOS_OUTPUT_NAME", "livedash")
             .env("LIVEDASH_LOG_FORMAT", "text")
             .env("RUST_LOG", "info")
@@ -51,6 +62,13 @@ impl NodeProcess {
         // Keep reading its log, so a full pipe never blocks it.
         tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
         NodeProcess { child, addr }
+    }
+
+    /// SIGTERM, and wait until it exits.
+    pub async fn stop(&mut self) {
+        let pid = self.child.id().expect("running") as i32;
+        nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::SIGTERM).unwrap();
+        self.child.wait().await.unwrap();
     }
 
     /// SIGKILL, as a crash or an OOM kill would end it.

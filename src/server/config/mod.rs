@@ -172,7 +172,11 @@ impl Config {
         if self.ephemeral || self.redis_url.is_some() {
             return None;
         }
-        Some(self.data_dir.clone().unwrap_or_else(values::default_data_dir))
+        Some(
+            self.data_dir
+                .clone()
+                .unwrap_or_else(values::default_data_dir),
+        )
     }
 
     /// How long a resuming client may have been away: `--replay-secs`.

@@ -10,6 +10,7 @@ use crate::{
     protocol::{Event, EventId},
     server::{engine::unavailable::Unavailable, hub::Hub},
 };
+use std::sync::mpsc;
 use std::{
     path::{Path, PathBuf},
     sync::{
@@ -17,7 +18,6 @@ use std::{
         atomic::{AtomicUsize, Ordering},
     },
 };
-use std::sync::mpsc;
 use tokio::sync::oneshot;
 
 /// Publishes waiting for the writer: beyond this a publish is refused at once (503), so a

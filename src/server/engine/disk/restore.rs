@@ -101,7 +101,13 @@ pub fn read(conn: &Connection) -> Result<Option<Stored>, String> {
 /// Starts a new data dir's log at `epoch`, from `snapshot` (the state the process began
 /// with: the market's first prices).
 pub fn create(tx: &Transaction<'_>, epoch: u64, snapshot: &Snapshot) -> rusqlite::Result<()> {
-    for (key, value) in [(EPOCH, epoch), (SEQ, 0), (FLOOR, 0), (MAX_JOB, 0), (MAX_TOAST, 0)] {
+    for (key, value) in [
+        (EPOCH, epoch),
+        (SEQ, 0),
+        (FLOOR, 0),
+        (MAX_JOB, 0),
+        (MAX_TOAST, 0),
+    ] {
         set(tx, key, value)?;
     }
     let data = serde_json::to_string(snapshot).expect("a snapshot always serialises");

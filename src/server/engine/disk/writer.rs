@@ -15,6 +15,7 @@ use crate::{
     server::{clock::now_ms, engine::unavailable::Unavailable, hub::Hub},
 };
 use rusqlite::{Connection, ErrorCode};
+use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use std::{
     path::PathBuf,
     sync::{
@@ -23,7 +24,6 @@ use std::{
     },
     time::{Duration, Instant},
 };
-use std::sync::mpsc::{Receiver, RecvTimeoutError};
 use tokio::sync::oneshot;
 
 /// At most this many events share one commit.
@@ -187,7 +187,10 @@ impl Writer {
     fn describe(&self, e: &rusqlite::Error) -> String {
         match e.sqlite_error_code() {
             Some(ErrorCode::DiskFull) => {
-                format!("the data dir {} is full; free some space", self.dir.display())
+                format!(
+                    "the data dir {} is full; free some space",
+                    self.dir.display()
+                )
             }
             _ => format!("cannot write to the data dir {}: {e}", self.dir.display()),
         }

@@ -15,10 +15,13 @@ impl Jobs {
     /// are queued before this returns (ahead of anything a client can do), and committed
     /// in the background.
     pub fn recover(&self) {
-        let unfinished: Vec<_> = self
-            .inner
-            .hub
-            .read(|s| s.jobs.iter().filter(|j| !j.state.is_final()).cloned().collect());
+        let unfinished: Vec<_> = self.inner.hub.read(|s| {
+            s.jobs
+                .iter()
+                .filter(|j| !j.state.is_final())
+                .cloned()
+                .collect()
+        });
         for mut job in unfinished {
             if job.reported && job.state == JobState::Running {
                 let id = job.id;

@@ -1,0 +1,465 @@
+//! Durable by default: a single node keeps its state in its data dir. What it acknowledged
+//! survives `kill -9`, ids continue in the same epoch after a restart, a resuming client
+//! gets exactly what it missed (never a snapshot), and an id never names two things, not
+//! even after the data dir is lost.
+
+use crate::api::{node_process::NodeProcess, support::TestServer};
+use futures::StreamExt;
+use livedash::protocol::{
+    Event, EventId,
+    sse::{Frame, Parser},
+};
+use serde_json::{Value, json};
+use std::{collections::HashMap, net::SocketAddr, path::Path, time::Duration};
+use tokio::sync::mpsc;
+
+/// Kill points in the loop: each round publishes from several clients at once and is
+/// killed after a different number of acknowledgements.
+const KILLS: usize = 50;
+/// Publishers at once, so a kill lands while several publishes are in flight.
+const PUBLISHERS: usize = 4;
+/// Bounds every wait on the server (never a wait *for* something).
+const PATIENCE: Duration = Duration::from_secs(20);
+
+fn free_addr() -> SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+/// Publishes toasts titled `{round}-{publisher}-{n}` until the server stops answering;
+/// sends the title of every acknowledged (202) one.
+async fn publish(
+    client: reqwest::Client,
+    addr: SocketAddr,
+    name: String,
+    acked: mpsc::Sender<String>,
+) {
+    for n in 0.. {
+        let title = format!("{name}-{n}");
+        let sent = client
+            .post(format!("http://{addr}/api/notifications"))
+            .json(&json!({"level": "info", "title": title}))
+            .send()
+            .await;
+        match sent {
+            Ok(response) if response.status() == 202 => {
+                if acked.send(title).await.is_err() {
+                    return;
+                }
+            }
+            Ok(response) => panic!("{title}: {}", response.status()),
+            Err(_) => return,
+        }
+    }
+}
+
+/// What one connection of a client saw before the server went away.
+#[derive(Default)]
+struct Seen {
+    toasts: Vec<(EventId, String)>,
+    last: Option<String>,
+    snapshots: usize,
+}
+
+/// Reads `/api/events` (resuming after `last`, as EventSource does) until the connection
+/// ends, or until a toast titled `until` arrives.
+async fn read(
+    client: reqwest::Client,
+    addr: SocketAddr,
+    last: Option<String>,
+    until: Option<&'static str>,
+) -> Seen {
+    let mut request = client.get(format!("http://{addr}/api/events?topics=toasts,quotes"));
+    if let Some(last) = &last {
+        request = request.header("Last-Event-ID", last);
+    }
+    let response = request.send().await.unwrap();
+    assert_eq!(response.status(), 200);
+    let mut body = response.bytes_stream();
+    let mut parser = Parser::default();
+    let mut seen = Seen {
+        last,
+        ..Seen::default()
+    };
+    while let Some(Ok(chunk)) = body.next().await {
+        for frame in parser.push(&chunk).unwrap() {
+            let Frame::Event { event, data, id } = frame else {
+                continue;
+            };
+            match Event::decode(&event, &data).unwrap() {
+                Event::Snapshot(_) => seen.snapshots += 1,
+                Event::Toast(toast) => {
+                    let end = until == Some(toast.title.as_str());
+                    seen.toasts.push((id.parse().unwrap(), toast.title));
+                    if end {
+                        return seen;
+                    }
+                }
+                _ => {}
+            }
+            seen.last = Some(id);
+        }
+    }
+    seen
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_acknowledged_event_survives_kill_9_and_a_resuming_client_misses_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let addr = free_addr();
+    let client = reqwest::Client::new();
+    let mut acknowledged = Vec::new();
+    let mut received: Vec<(EventId, String)> = Vec::new();
+    let mut last: Option<String> = None;
+    for round in 0..KILLS {
+        let mut node = NodeProcess::single(addr, dir.path()).await;
+        let reader = tokio::spawn(read(client.clone(), addr, last.clone(), None));
+        let (acks, mut acked) = mpsc::channel(1024);
+        for p in 0..PUBLISHERS {
+            let name = format!("{round}-{p}");
+            tokio::spawn(publish(client.clone(), addr, name, acks.clone()));
+        }
+        drop(acks);
+        // The kill point moves through the round: after 1 to 16 acknowledgements.
+        let kill_after = 1 + round * 7 % 16;
+        for _ in 0..kill_after {
+            let title = tokio::time::timeout(PATIENCE, acked.recv())
+                .await
+                .unwrap()
+                .unwrap();
+            acknowledged.push(title);
+        }
+        node.kill().await;
+        // Publishes acknowledged in the moment before the kill count too.
+        while let Some(title) = acked.recv().await {
+            acknowledged.push(title);
+        }
+        let seen = tokio::time::timeout(PATIENCE, reader)
+            .await
+            .unwrap()
+            .unwrap();
+        let expected_snapshots = usize::from(round == 0);
+        assert_eq!(
+            seen.snapshots, expected_snapshots,
+            "round {round}: a resume was not exact"
+        );
+        received.extend(seen.toasts);
+        last = seen.last;
+    }
+    // One more start: the client resumes and reads what it missed at the last kill, then
+    // a toast published now, which ends its reading.
+    let mut node = NodeProcess::single(addr, dir.path()).await;
+    let reader = tokio::spawn(read(client.clone(), addr, last.clone(), Some("end")));
+    let end = json!({"level":"info","title":"end"});
+    let (status, _) = post(&client, addr, "/api/notifications", end).await;
+    assert_eq!(status, 202);
+    let seen = tokio::time::timeout(PATIENCE, reader)
+        .await
+        .unwrap()
+        .unwrap();
+    node.stop().await;
+    assert_eq!(seen.snapshots, 0, "the last resume was not exact");
+    received.extend(seen.toasts);
+
+    let epoch = received[0].0.epoch;
+    assert!(
+        received.iter().all(|(id, _)| id.epoch == epoch),
+        "the epoch changed"
+    );
+    assert!(
+        received.windows(2).all(|w| w[0].0 < w[1].0),
+        "ids out of order or repeated"
+    );
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for (_, title) in &received {
+        *count.entry(title).or_default() += 1;
+    }
+    assert!(
+        count.values().all(|&n| n == 1),
+        "a toast was delivered twice"
+    );
+    let missing: Vec<_> = acknowledged
+        .iter()
+        .filter(|t| !count.contains_key(t.as_str()))
+        .collect();
+    assert!(missing.is_empty(), "acknowledged but lost: {missing:?}");
+    assert!(count.contains_key("end"));
+    assert!(acknowledged.len() >= KILLS * 2);
+}
+
+async fn post(client: &reqwest::Client, addr: SocketAddr, path: &str, body: Value) -> (u16, Value) {
+    let response = client
+        .post(format!("http://{addr}{path}"))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+async fn get(client: &reqwest::Client, addr: SocketAddr, path: &str) -> (u16, Value) {
+    let response = client
+        .get(format!("http://{addr}{path}"))
+        .send()
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    (status, response.json().await.unwrap())
+}
+
+/// The job with `id` as `GET /api/jobs` shows it.
+async fn job(client: &reqwest::Client, addr: SocketAddr, id: &Value) -> Option<Value> {
+    let (_, jobs) = get(client, addr, "/api/jobs").await;
+    jobs.as_array()
+        .unwrap()
+        .iter()
+        .find(|j| &j["id"] == id)
+        .cloned()
+}
+
+#[tokio::test]
+async fn jobs_survive_a_restart_and_a_lost_data_dir_never_lends_their_ids() {
+    let client = reqwest::Client::new();
+    let dir = tempfile::tempdir().unwrap();
+    let addr = free_addr();
+    let mut node = NodeProcess::single(addr, dir.path()).await;
+    let import = json!({"kind":"reported","title":"Nightly import","total":100});
+    let (status, import) = post(&client, addr, "/api/jobs", import).await;
+    assert_eq!(status, 201, "{import}");
+    let id = import["id"].clone();
+    let step = json!({"done":10,"log":["customers: 10 rows"]});
+    let (status, _) = post(&client, addr, &format!("/api/jobs/{id}/report"), step).await;
+    assert_eq!(status, 200);
+    let (status, simulated) = post(
+        &client,
+        addr,
+        "/api/jobs",
+        json!({"kind":"logs","lines":1000}),
+    )
+    .await;
+    assert_eq!(status, 201);
+
+    // A deploy: SIGTERM, and the new process on the same data dir.
+    node.stop().await;
+    let mut node = NodeProcess::single(addr, dir.path()).await;
+    let kept = job(&client, addr, &id)
+        .await
+        .expect("the reported job survives");
+    assert_eq!(
+        (kept["state"].as_str(), kept["detail"]["done"].as_u64()),
+        (Some("running"), Some(10))
+    );
+    let ended = job(&client, addr, &simulated["id"]).await.unwrap();
+    assert_eq!(
+        (ended["state"].as_str(), ended["error"].as_str()),
+        (Some("failed"), Some("the server restarted"))
+    );
+    let step = json!({"done":20});
+    let (status, now) = post(&client, addr, &format!("/api/jobs/{id}/report"), step).await;
+    assert_eq!(
+        (status, now["detail"]["done"].as_u64()),
+        (200, Some(20)),
+        "{now}"
+    );
+    let backup = json!({"kind":"reported","title":"backup"});
+    let (_, next) = post(&client, addr, "/api/jobs", backup.clone()).await;
+    assert!(
+        next["id"].as_u64() > simulated["id"].as_u64(),
+        "ids continue: {next}"
+    );
+
+    // The data dir is lost: a crash, and the node starts on an empty one.
+    node.kill().await;
+    let empty = tempfile::tempdir().unwrap();
+    let mut node = NodeProcess::single(addr, empty.path()).await;
+    let (status, backup) = post(&client, addr, "/api/jobs", backup).await;
+    assert_eq!(status, 201);
+    for old in [&id, &simulated["id"], &next["id"]] {
+        assert_ne!(&backup["id"], old, "an id named two jobs");
+    }
+    // The old reporter goes on reporting: refused, never applied to the new job.
+    let late = json!({"done":80,"log":["customers: 80 rows"]});
+    let (status, refused) = post(&client, addr, &format!("/api/jobs/{id}/report"), late).await;
+    assert_eq!(status, 404, "{refused}");
+    assert!(refused["error"].is_string());
+    let untouched = job(&client, addr, &backup["id"]).await.unwrap();
+    assert_eq!(untouched["progress"], Value::Null);
+    assert_eq!(untouched["log"]["total"], 0);
+    node.stop().await;
+}
+
+/// Runs `livedash serve` on `data_dir` expecting it to refuse to start; its stderr.
+async fn refused(data_dir: &Path) -> String {
+    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_livedash"))
+        .args([
+            "serve",
+            "--addr",
+            &free_addr().to_string(),
+            "--market",
+            "off",
+        ])
+        .arg("--data-dir")
+        .arg(data_dir)
+        .env_remove("LIVEDASH_EPHEMERAL")
+        .output();
+    let output = tokio::time::timeout(PATIENCE, output)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1), "it started");
+    String::from_utf8(output.stderr).unwrap()
+}
+
+#[tokio::test]
+async fn a_second_process_on_the_same_data_dir_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut node = NodeProcess::single(free_addr(), dir.path()).await;
+    let error = refused(dir.path()).await;
+    assert!(error.contains(&dir.path().display().to_string()), "{error}");
+    assert!(
+        error.contains("in use by another livedash process"),
+        "{error}"
+    );
+    // The first one is unharmed.
+    let (status, _) = get(&reqwest::Client::new(), node.addr, "/api/jobs").await;
+    assert_eq!(status, 200);
+    node.stop().await;
+}
+
+#[tokio::test]
+async fn a_corrupt_database_is_refused_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("livedash.db");
+    let garbage: Vec<u8> = (0..8192u32).map(|i| (i * 31 % 251) as u8).collect();
+    std::fs::write(&db, &garbage).unwrap();
+    let error = refused(dir.path()).await;
+    assert!(error.contains(&db.display().to_string()), "{error}");
+    assert!(error.contains("Move it aside"), "{error}");
+    assert_eq!(std::fs::read(&db).unwrap(), garbage, "the file was changed");
+}
+
+/// A small file system of the test's own (tmpfs, mounted as root or through `sudo -n`),
+/// unmounted when dropped.
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(bytes: u64) -> SmallDisk {
+        let dir = tempfile::tempdir().unwrap();
+        let size = format!("size={bytes}");
+        let path = dir.path().to_str().unwrap();
+        let mounted = privileged(&["mount", "-t", "tmpfs", "-o", &size, "tmpfs", path]);
+        assert!(
+            mounted,
+            "this test mounts a small tmpfs: it needs root or sudo"
+        );
+        SmallDisk { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Fills the file system with a ballast file, to its last byte.
+    fn fill(&self) {
+        use std::io::Write;
+        let mut ballast = std::fs::File::create(self.path().join("ballast")).unwrap();
+        let block = vec![0u8; 4096];
+        while ballast.write_all(&block).is_ok() {}
+        while ballast.write_all(&block[..1]).is_ok() {}
+    }
+
+    fn free(&self) {
+        std::fs::remove_file(self.path().join("ballast")).unwrap();
+    }
+}
+
+/// Runs a command as root: directly (CI runs as root), else through `sudo -n`.
+fn privileged(command: &[&str]) -> bool {
+    let run = |program: &str, args: &[&str]| {
+        std::process::Command::new(program)
+            .args(args)
+            .stderr(std::process::Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    run(command[0], &command[1..]) || run("sudo", &[&["-n"], command].concat())
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        // Lazily: the server's files may still be open for a moment.
+        privileged(&["umount", "-l", self.dir.path().to_str().unwrap()]);
+    }
+}
+
+#[tokio::test]
+async fn a_full_disk_refuses_publishes_with_503_keeps_streams_open_and_recovers() {
+    let disk = SmallDisk::mount(4 << 20);
+    let server = TestServer::with(livedash::server::config::Config {
+        data_dir: Some(disk.path().join("data")),
+        market: livedash::server::config::MarketMode::Off,
+        heartbeat_secs: 1,
+        publish_per_minute: 1_000_000,
+        ..Default::default()
+    })
+    .await;
+    let mut stream = server.events("?topics=toasts").await;
+    stream.snapshot().await;
+
+    disk.fill();
+    let body = "x".repeat(1_000);
+    let mut refusal = None;
+    for n in 0..10_000 {
+        let toast = json!({"level":"info","title":format!("filling {n}"),"body":body});
+        let response = server
+            .client
+            .post(server.url("/api/notifications"))
+            .json(&toast)
+            .send()
+            .await
+            .unwrap();
+        match response.status().as_u16() {
+            202 => continue,
+            503 => {
+                refusal = Some(response);
+                break;
+            }
+            other => panic!("{other}: {}", response.text().await.unwrap()),
+        }
+    }
+    let refusal = refusal.expect("the full disk never refused a publish");
+    assert!(refusal.headers().contains_key("retry-after"));
+    let error: Value = refusal.json().await.unwrap();
+    assert!(
+        error["error"].as_str().unwrap().contains("is full"),
+        "{error}"
+    );
+    // Nothing that was refused reached the stream, and the stream is still open: the
+    // heartbeat goes on.
+    loop {
+        match stream.next_frame().await.expect("the stream stays open") {
+            Frame::Comment(_) => break,
+            Frame::Event { event, data, .. } => {
+                let Event::Toast(toast) = Event::decode(&event, &data).unwrap() else {
+                    continue;
+                };
+                assert!(toast.title.starts_with("filling"), "{}", toast.title);
+            }
+            Frame::Retry(_) => {}
+        }
+    }
+
+    // Space again: the next publish goes through, by itself.
+    disk.free();
+    let toast = json!({"level":"info","title":"space again"});
+    let (status, answer) = server.post("/api/notifications", &toast.to_string()).await;
+    assert_eq!(status, 202, "{answer}");
+    stream
+        .until(|e| matches!(e, Event::Toast(t) if t.title == "space again"))
+        .await;
+}
