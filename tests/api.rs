@@ -8,6 +8,8 @@ mod api {
     pub mod redis_server;
     pub mod support;
 }
+#[path = "api/build.rs"]
+mod build;
 #[path = "api/cli.rs"]
 mod cli;
 #[path = "api/cli_run.rs"]

@@ -3,7 +3,8 @@
 
 use super::{
     components::{
-        AccessControl, ConnectionBadge, JobsPanel, NotificationFeed, NotifyForm, Ticker, ToastStack,
+        AccessControl, ConnectionBadge, JobsPanel, NotificationFeed, NotifyForm, Ticker,
+        ToastStack, UpdateNotice,
     },
     store::Store,
 };
@@ -16,7 +17,7 @@ use leptos::prelude::*;
 #[component]
 pub fn Dashboard(page: PageState, shown: Memo<bool>) -> impl IntoView {
     let store = Store::new(page.snapshot, page.access, page.market);
-    crate::live::connect(store, page.head, shown);
+    crate::live::connect(store, page.head, page.build, shown);
     view! {
         <div class="dashboard" hidden=move || !shown.get()>
             <Board store/>
@@ -40,6 +41,7 @@ fn Board(store: Store) -> impl IntoView {
                 <ConnectionBadge status=store.connection/>
             </div>
         </header>
+        <UpdateNotice updated=store.updated/>
         <noscript>
             <p class="static-note">"You are seeing a snapshot. Turn on JavaScript for live updates."</p>
         </noscript>

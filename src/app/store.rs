@@ -63,6 +63,9 @@ pub struct Store {
     pub access: RwSignal<Access>,
     /// Where prices come from; fixed for the server's lifetime.
     pub market: MarketSource,
+    /// The stream is served by another build than the page's: the page says so, and
+    /// reloads itself at a safe moment (`live/update.rs`).
+    pub updated: RwSignal<bool>,
 }
 
 impl Store {
@@ -75,6 +78,7 @@ impl Store {
             connection: RwSignal::new(Connection::Connecting),
             access: RwSignal::new(access),
             market,
+            updated: RwSignal::new(false),
         }
     }
 

@@ -20,7 +20,7 @@
 
 use crate::{
     app::store::{Connection, Store},
-    protocol::{EventId, EventKind},
+    protocol::{EventId, EventKind, HELLO, Hello},
 };
 use leptos::prelude::{Effect, Get, Memo, Set, TimeoutHandle, on_cleanup, set_timeout_with_handle};
 use send_wrapper::SendWrapper;
@@ -43,16 +43,21 @@ pub use post::submit;
 #[path = "json.rs"]
 pub mod json;
 
+#[path = "update.rs"]
+mod update;
+pub use update::reload_now;
+
 const STREAM_URL: &str = "/api/events";
 const MAX_BACKOFF_MS: u64 = 30_000;
 
 /// Keeps the stream for `store` open while `shown` (the dashboard is on screen), resuming
 /// after `rendered`, then after the newest event received; closes it when the dashboard
 /// leaves, and for good when the owning component is cleaned up.
-pub fn connect(store: Store, rendered: EventId, shown: Memo<bool>) {
+pub fn connect(store: Store, rendered: EventId, build: String, shown: Memo<bool>) {
     let live = Rc::new(Live {
         frames: Frames::new(store),
         store,
+        build,
         source: RefCell::new(None),
         last_id: RefCell::new(rendered.to_string()),
         failures: Cell::new(0),
@@ -73,6 +78,8 @@ pub fn connect(store: Store, rendered: EventId, shown: Memo<bool>) {
 
 struct Live {
     store: Store,
+    /// The build that rendered this page; a stream of another build means an update.
+    build: String,
     /// Where decoded events wait for the next animation frame (see `frames.rs`).
     frames: Rc<Frames>,
     source: RefCell<Option<Source>>,
@@ -99,7 +106,7 @@ fn open(live: &Rc<Live>) {
         live.retry_later();
         return;
     };
-    let on_message = EventKind::ALL
+    let on_message: Vec<_> = EventKind::ALL
         .into_iter()
         .map(|kind| {
             let weak = Rc::downgrade(live);
@@ -113,6 +120,15 @@ fn open(live: &Rc<Live>) {
             callback
         })
         .collect();
+    let weak = Rc::downgrade(live);
+    let on_hello = Closure::<dyn FnMut(MessageEvent)>::new(move |message: MessageEvent| {
+        if let (Some(live), Some(data)) = (weak.upgrade(), message.data().as_string()) {
+            live.hello(&data);
+        }
+    });
+    let _ = es.add_event_listener_with_callback(HELLO, on_hello.as_ref().unchecked_ref());
+    let mut on_message: Vec<_> = on_message;
+    on_message.push(on_hello);
     let on_open = state_callback(live, |live| {
         live.failures.set(0);
         live.store.connection.set(Connection::Live);
@@ -137,6 +153,15 @@ fn state_callback(live: &Rc<Live>, f: fn(&Rc<Live>)) -> Closure<dyn FnMut(web_sy
 }
 
 impl Live {
+    /// The stream's first event names the build serving it.
+    fn hello(&self, data: &str) {
+        match json::parse::<Hello>(data) {
+            Ok(hello) if hello.build != self.build => update::arrived(self.store, hello.build),
+            Ok(_) => {}
+            Err(e) => leptos::logging::warn!("ignoring an undecodable hello: {e}"),
+        }
+    }
+
     fn receive(&self, kind: EventKind, data: &str, id: String) {
         match json::event(kind, data) {
             Ok(event) => {

@@ -8,7 +8,10 @@ use crate::{
 use leptos::{ev::SubmitEvent, prelude::Memo};
 
 /// Does nothing on the server; see `live/browser.rs` for the real connection.
-pub fn connect(_store: Store, _rendered: EventId, _shown: Memo<bool>) {}
+pub fn connect(_store: Store, _rendered: EventId, _build: String, _shown: Memo<bool>) {}
+
+/// Never called on the server (the notice appears only in a live page).
+pub fn reload_now() {}
 
 /// Never called on the server, which renders forms but does not submit them; see
 /// `live/post.rs` for the browser's posts.

@@ -34,13 +34,27 @@ pub enum MarketSource {
 }
 
 /// The page's first render: the state, the id of the newest event in it (the browser
-/// resumes the stream from there), what the viewer may do and where prices come from.
+/// resumes the stream from there), what the viewer may do, where prices come from, and the
+/// build of the server that rendered it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PageState {
     pub snapshot: Snapshot,
     pub head: EventId,
     pub access: Access,
     pub market: MarketSource,
+    pub build: String,
+}
+
+/// The name of the event that opens every stream, before its snapshot or replay.
+pub const HELLO: &str = "hello";
+
+/// The `hello` event's data: which build serves this stream. A page rendered by another
+/// build reloads itself (at a safe moment) to run this one's code. Its `id:` is where the
+/// stream starts from (the client's `Last-Event-ID`, or the log's start), so it never
+/// moves a client forward.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Hello {
+    pub build: String,
 }
 
 /// The body of every error response, `{"error": "..."}`: from the API and from the page's

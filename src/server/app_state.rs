@@ -48,6 +48,9 @@ pub struct AppState {
     pub leptos_options: LeptosOptions,
     pub config: Arc<Config>,
     pub hub: Hub,
+    /// Which build serves (the bundle's hash and `--build-tag`): set by `router()`, which
+    /// knows where the site's files are.
+    pub build: Arc<str>,
     /// Where a single node publishes: the hub directly, or through the data dir.
     pub journal: Journal,
     pub jobs: Jobs,
@@ -164,6 +167,7 @@ impl AppState {
             next_toast_id: Arc::new(AtomicU64::new(base.max(max_toast_id) + 1)),
             market: Arc::new(Mutex::new(market)),
             journal,
+            build: Arc::from(""),
         })
     }
 

@@ -37,7 +37,9 @@ use axum::{
     extract::DefaultBodyLimit,
     routing::{get, post},
 };
-use http::{api, compression, events, fallbacks, headers, health, metrics, positioned, site, ui};
+use http::{
+    api, build, compression, events, fallbacks, headers, health, metrics, positioned, site, ui,
+};
 use std::{future::Future, io, time::Duration};
 use tokio::net::TcpListener;
 use tokio_rustls::TlsAcceptor;
@@ -48,8 +50,10 @@ const MAX_BODY_BYTES: usize = 64 * 1024;
 /// The whole application: the public API, the event stream, server functions, the
 /// server-rendered page and the static site files.
 pub fn router(mut state: AppState) -> Router {
-    // The page names its bundle where the site's files are served (versioned when embedded).
+    // The page names its bundle where the site's files are served (versioned when embedded),
+    // and every response names the build.
     state.leptos_options = site::leptos_options(state.leptos_options);
+    state.build = build::id(&state.leptos_options, state.config.build_tag.as_deref()).into();
     let api = Router::new()
         .route("/events", get(events::events))
         .route("/quotes", get(api::quotes).post(api::feed_quotes))
@@ -78,6 +82,10 @@ pub fn router(mut state: AppState) -> Router {
         .layer(axum::middleware::from_fn(fallbacks::server_fn_status))
         .layer(axum::middleware::from_fn(headers::security))
         .layer(axum::middleware::from_fn(metrics::track))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            build::header,
+        ))
         .with_state(state)
 }
 

@@ -64,13 +64,16 @@ struct Seen {
 }
 
 /// Reads `/api/events` (resuming after `last`, as EventSource does) until the connection
-/// ends, or until a toast titled `until` arrives.
+/// ends, or until a toast titled `until` arrives. `subscribed` fires at the stream's
+/// `hello`: everything published after it reaches this stream as an event.
 async fn read(
     client: reqwest::Client,
     addr: SocketAddr,
     last: Option<String>,
     until: Option<&'static str>,
+    subscribed: tokio::sync::oneshot::Sender<()>,
 ) -> Seen {
+    let mut subscribed = Some(subscribed);
     let mut request = client.get(format!("http://{addr}/api/events?topics=toasts,quotes"));
     if let Some(last) = &last {
         request = request.header("Last-Event-ID", last);
@@ -88,6 +91,10 @@ async fn read(
             let Frame::Event { event, data, id } = frame else {
                 continue;
             };
+            if event == livedash::protocol::HELLO {
+                subscribed.take().map(|s| s.send(()));
+                continue;
+            }
             match Event::decode(&event, &data).unwrap() {
                 Event::Snapshot(_) => seen.snapshots += 1,
                 Event::Toast(toast) => {
@@ -115,7 +122,13 @@ async fn every_acknowledged_event_survives_kill_9_and_a_resuming_client_misses_n
     let mut last: Option<String> = None;
     for round in 0..KILLS {
         let mut node = NodeProcess::single(addr, dir.path()).await;
-        let reader = tokio::spawn(read(client.clone(), addr, last.clone(), None));
+        let (subscribed, ready) = tokio::sync::oneshot::channel();
+        let reader = tokio::spawn(read(client.clone(), addr, last.clone(), None, subscribed));
+        // The first connection starts from a snapshot: publish only once it is taken.
+        tokio::time::timeout(PATIENCE, ready)
+            .await
+            .unwrap()
+            .unwrap();
         let (acks, mut acked) = mpsc::channel(1024);
         for p in 0..PUBLISHERS {
             let name = format!("{round}-{p}");
@@ -151,7 +164,18 @@ async fn every_acknowledged_event_survives_kill_9_and_a_resuming_client_misses_n
     // One more start: the client resumes and reads what it missed at the last kill, then
     // a toast published now, which ends its reading.
     let mut node = NodeProcess::single(addr, dir.path()).await;
-    let reader = tokio::spawn(read(client.clone(), addr, last.clone(), Some("end")));
+    let (subscribed, ready) = tokio::sync::oneshot::channel();
+    let reader = tokio::spawn(read(
+        client.clone(),
+        addr,
+        last.clone(),
+        Some("end"),
+        subscribed,
+    ));
+    tokio::time::timeout(PATIENCE, ready)
+        .await
+        .unwrap()
+        .unwrap();
     let end = json!({"level":"info","title":"end"});
     let (status, _) = post(&client, addr, "/api/notifications", end).await;
     assert_eq!(status, 202);
@@ -444,6 +468,7 @@ async fn a_full_disk_refuses_publishes_with_503_keeps_streams_open_and_recovers(
     loop {
         match stream.next_frame().await.expect("the stream stays open") {
             Frame::Comment(_) => break,
+            Frame::Event { event, .. } if event == livedash::protocol::HELLO => {}
             Frame::Event { event, data, .. } => {
                 let Event::Toast(toast) = Event::decode(&event, &data).unwrap() else {
                     continue;

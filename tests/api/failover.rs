@@ -60,7 +60,9 @@ fn client(base: String, stop: CancellationToken) -> watch::Receiver<Seen> {
                 };
                 let Some(Ok(chunk)) = chunk else { break };
                 for frame in parser.push(&chunk).unwrap() {
-                    if let Frame::Event { event, data, id } = frame {
+                    if let Frame::Event { event, data, id } = frame
+                        && event != livedash::protocol::HELLO
+                    {
                         let event = Event::decode(&event, &data).unwrap();
                         seen.send_modify(|s| record(s, &id, event));
                         last = Some(id);

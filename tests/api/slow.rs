@@ -44,7 +44,9 @@ impl SlowClient {
     async fn next_event(&mut self) -> Event {
         loop {
             if let Some(frame) = self.pending.pop_front() {
-                if let Frame::Event { event, data, .. } = frame {
+                if let Frame::Event { event, data, .. } = frame
+                    && event != livedash::protocol::HELLO
+                {
                     return Event::decode(&event, &data).unwrap();
                 }
                 continue;

@@ -222,6 +222,8 @@ impl EventStream {
     pub async fn next_event(&mut self) -> (Event, String) {
         loop {
             match self.next_frame().await.expect("stream ended") {
+                // The opening `hello` names the build; see `stream.rs`.
+                Frame::Event { event, .. } if event == livedash::protocol::HELLO => continue,
                 Frame::Event { event, data, id } => {
                     return (Event::decode(&event, &data).unwrap(), id);
                 }

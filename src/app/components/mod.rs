@@ -16,6 +16,7 @@ mod quote_row;
 mod sparkline;
 mod ticker;
 mod toasts;
+mod update_notice;
 
 pub use access::{AccessControl, ReadOnlyNote};
 pub use connection::ConnectionBadge;
@@ -25,3 +26,4 @@ pub use notify_form::NotifyForm;
 pub use post_form::{Answer, Post};
 pub use ticker::Ticker;
 pub use toasts::ToastStack;
+pub use update_notice::UpdateNotice;

@@ -4,7 +4,7 @@ use axum_client_ip::ClientIpSource;
 use clap::Parser;
 use std::{str::FromStr, time::Duration};
 pub use values::{LogFormat, MarketMode, Symbols};
-use values::{parse_origin, parse_rate, parse_redis_url, parse_symbols, parse_token};
+use values::{parse_origin, parse_rate, parse_redis_url, parse_symbols, parse_tag, parse_token};
 
 /// livedash: a live dashboard over Server-Sent Events.
 ///
@@ -129,6 +129,12 @@ pub struct Config {
     /// else `~/.local/state/livedash`. Not used with `--redis-url` (Redis is the store).
     #[arg(long, env = "LIVEDASH_DATA_DIR", conflicts_with = "ephemeral")]
     pub data_dir: Option<std::path::PathBuf>,
+
+    /// Appended to the build id (the hash of the browser bundle): a page open on another
+    /// build reloads itself. Change it to make open pages reload after a change that is not
+    /// in the bundle. 1 to 32 letters, digits, `.`, `_` or `-`.
+    #[arg(long, env = "LIVEDASH_BUILD_TAG", value_parser = parse_tag)]
+    pub build_tag: Option<String>,
 
     /// Keep everything in memory only: a restart starts empty (demos, tests).
     #[arg(long, env = "LIVEDASH_EPHEMERAL")]

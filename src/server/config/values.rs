@@ -85,6 +85,15 @@ pub(super) fn parse_origin(s: &str) -> Result<String, String> {
     Ok(format!("{scheme}://{authority}").to_ascii_lowercase())
 }
 
+/// A build tag: 1 to 32 of `A-Z a-z 0-9 . _ -`, so it is safe in a header and a file name.
+pub(super) fn parse_tag(s: &str) -> Result<String, String> {
+    let ok = |c: char| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-');
+    if s.is_empty() || s.len() > 32 || !s.chars().all(ok) {
+        return Err("expected 1 to 32 letters, digits, `.`, `_` or `-`".into());
+    }
+    Ok(s.to_owned())
+}
+
 /// The data dir without `--data-dir`: systemd's `$STATE_DIRECTORY` (its first entry), else
 /// the XDG state directory, else `livedash-data` in the working directory.
 pub(super) fn default_data_dir() -> std::path::PathBuf {

@@ -127,7 +127,10 @@ impl Connection {
         let sub = app.hub.subscribe(last, topics);
         // Jitter, so a restart does not bring every client back in the same millisecond.
         let retry = app.config.retry_ms + rand::rng().random_range(0..=app.config.retry_ms / 2);
-        let mut opening = vec![Bytes::from(format!("retry: {retry}\n\n"))];
+        let mut opening = vec![
+            Bytes::from(format!("retry: {retry}\n\n")),
+            super::build::hello(&app.build, last.unwrap_or(EventId { seq: 0, ..sub.head })),
+        ];
         opening.extend(frames(sub.start));
         let period = app.config.heartbeat();
         let mut heartbeat = tokio::time::interval_at(Instant::now() + period, period);

@@ -39,7 +39,9 @@ async fn read_once(conn: &mut Connection) -> Vec<(String, Event)> {
     let mut events = Vec::new();
     for chunk in conn.next_frames().await.expect("stream ended") {
         for frame in parser.push(&chunk).unwrap() {
-            if let Frame::Event { event, data, id } = frame {
+            if let Frame::Event { event, data, id } = frame
+                && event != crate::protocol::HELLO
+            {
                 events.push((id, Event::decode(&event, &data).unwrap()));
             }
         }

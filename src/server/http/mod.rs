@@ -8,6 +8,8 @@
 
 /// The JSON endpoints of the public API.
 pub mod api;
+/// Which build serves: its id, the header and the stream's `hello`.
+pub mod build;
 /// Brotli or gzip for what the server generates; never for the event stream.
 pub mod compression;
 /// `GET /api/events`: one multiplexed event stream per browser tab.

@@ -35,6 +35,7 @@ pub fn page_state() -> Result<PageState, ErrorBody> {
             MarketMode::Simulated => MarketSource::Simulated,
             MarketMode::Off => MarketSource::Fed,
         },
+        build: app.build.to_string(),
     })
 }
 

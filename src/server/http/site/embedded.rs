@@ -41,6 +41,11 @@ static VERSION: LazyLock<String> = LazyLock::new(|| {
     format!("{:016x}", hasher.finish())
 });
 
+/// The bundle's version: a hash of its files' contents, fixed when the binary was built.
+pub fn bundle_id(_options: &LeptosOptions) -> String {
+    VERSION.clone()
+}
+
 /// Points the page's script, wasm and stylesheet at the versioned directory. An embedded
 /// build is a deployed build, so it runs as production whatever the environment says.
 pub fn leptos_options(mut options: LeptosOptions) -> LeptosOptions {
