@@ -40,7 +40,8 @@ export default defineConfig({
   webServer: process.env.BASE_URL
     ? undefined
     : {
-        command: `${process.env.LIVEDASH_BIN ?? "../target/dist/livedash"} --addr ${new URL(BASE_URL).host}`,
+        // Its state in a fresh data dir: the suite starts from an empty dashboard.
+        command: `${process.env.LIVEDASH_BIN ?? "../target/dist/livedash"} --addr ${new URL(BASE_URL).host} --data-dir "$(mktemp -d)"`,
         url: `${BASE_URL}/readyz`,
         reuseExistingServer: false,
         gracefulShutdown: { signal: "SIGTERM", timeout: 10_000 },

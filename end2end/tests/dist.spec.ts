@@ -19,8 +19,10 @@ test.beforeAll(async () => {
   const bin = path.join(dir, "livedash");
   copyFileSync(DIST, bin);
   // Nothing from cargo-leptos's environment: only what any shell has.
-  server = await Server.on({ bin, cwd: dir, env: { PATH: process.env.PATH, HOME: dir } });
+  server = await Server.on({ bin, cwd: dir, env: { PATH: process.env.PATH, HOME: dir }, dataDir: "default" });
   await server.start();
+  // With no flag its state is kept where the README says: under $HOME/.local/state.
+  expect(existsSync(path.join(dir, ".local/state/livedash/livedash.db"))).toBe(true);
 });
 
 test.afterAll(async () => {

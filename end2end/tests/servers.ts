@@ -38,6 +38,11 @@ export interface Launch {
   cwd?: string;
   /** Serves HTTPS with this certificate (see `selfSignedCertificate`). */
   tls?: { cert: string; key: string };
+  /**
+   * Where it keeps its state (`--data-dir`); a fresh directory of its own when absent;
+   * `"default"` passes no flag, so the binary picks its documented default.
+   */
+  dataDir?: string;
 }
 
 /** A fresh self-signed certificate for localhost and 127.0.0.1, made with openssl. */
@@ -71,10 +76,14 @@ export function exited(child: ChildProcess): boolean {
 /** A server process of the test's own, on a free port, that the test can stop and restart. */
 export class Server {
   private process?: ChildProcess;
+  /** Kept across stops and starts: a restart continues from it, as a deploy does. */
+  readonly dataDir: string;
   private constructor(
     private readonly launch: Launch,
     readonly port: number,
-  ) {}
+  ) {
+    this.dataDir = launch.dataDir ?? mkdtempSync(path.join(tmpdir(), "livedash-data-"));
+  }
 
   static async on(launch: Launch): Promise<Server> {
     return new Server(launch, await freePort());
@@ -84,11 +93,13 @@ export class Server {
     return this.launch.tls ? `https://localhost:${this.port}` : `http://127.0.0.1:${this.port}`;
   }
 
-  /** Starts the binary and waits until it answers `/readyz`. */
-  async start(): Promise<void> {
+  /** Starts the binary (with `extra` arguments this time) and waits until it answers `/readyz`. */
+  async start(extra: string[] = []): Promise<void> {
     const { bin, args = [], env, cwd, tls } = this.launch;
     const tlsArgs = tls ? ["--tls-cert", tls.cert, "--tls-key", tls.key] : [];
-    this.process = spawn(bin, [...args, ...tlsArgs, "--addr", `127.0.0.1:${this.port}`], { env, cwd, stdio: "ignore" });
+    const data = this.dataDir === "default" ? [] : ["--data-dir", this.dataDir];
+    const all = [...args, ...extra, ...tlsArgs, ...data, "--addr", `127.0.0.1:${this.port}`];
+    this.process = spawn(bin, all, { env, cwd, stdio: "ignore" });
     await expect.poll(() => status(`${this.base}/readyz`)).toBe(200);
   }
 

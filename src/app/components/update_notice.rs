@@ -9,7 +9,7 @@ pub fn UpdateNotice(updated: RwSignal<bool>) -> impl IntoView {
     view! {
         <div class="update-notice" role="status" aria-live="polite" hidden=move || !updated.get()>
             <span>"livedash was updated. This page reloads by itself when you are not using it."</span>
-            <button type="button" class="button" on:click=move |_| crate::live::reload_now()>
+            <button type="button" class="btn btn-primary" on:click=move |_| crate::live::reload_now()>
                 "Reload now"
             </button>
         </div>
