@@ -2,7 +2,9 @@
 //! deliveries per second, lost deliveries, publish acknowledgement and delivery latency.
 
 use crate::{
-    Args, Setup, processes, publish, stats,
+    Args, Setup,
+    processes::{self, Store},
+    publish, stats,
     stream::{self, Target},
 };
 use std::time::{Duration, Instant};
@@ -15,8 +17,13 @@ pub async fn measure(args: &Args, setup: Setup) -> String {
             return (None, vec![processes::baseline()]);
         }
         let redis = matches!(setup, Setup::Redis1 | Setup::Redis3).then(processes::redis);
+        let store = match (&redis, setup) {
+            (Some(redis), _) => Store::Redis(redis),
+            (None, Setup::Disk) => Store::Disk,
+            (None, _) => Store::Memory,
+        };
         let nodes: Vec<_> = (0..count)
-            .map(|_| processes::node(&args.bin, redis.as_ref(), args.streams, None))
+            .map(|_| processes::node(&args.bin, store, args.streams, None))
             .collect();
         (redis, nodes)
     });

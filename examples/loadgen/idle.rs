@@ -22,7 +22,7 @@ const WARM_UP: usize = 500;
 pub async fn measure(bin: &Path, baseline: bool, streams: usize) -> String {
     let mut node = tokio::task::block_in_place(|| match baseline {
         true => processes::baseline(),
-        false => processes::node(bin, None, streams + WARM_UP, None),
+        false => processes::node(bin, processes::Store::Memory, streams + WARM_UP, None),
     });
     let epoch = Instant::now();
     let target = |i: usize| Target {

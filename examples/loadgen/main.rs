@@ -8,6 +8,7 @@
 //! and publish-to-receive latency. `make bench` runs it on the release build; see the
 //! README's "Scaling out" for figures and how to read them.
 
+mod acks;
 mod baseline;
 mod fanout;
 mod idle;
@@ -40,11 +41,11 @@ struct Args {
     #[arg(
         long,
         value_delimiter = ',',
-        default_value = "baseline,single,redis-1,redis-3"
+        default_value = "baseline,single,disk,redis-1,redis-3"
     )]
     setups: Vec<Setup>,
     /// What to measure, in order.
-    #[arg(long, value_delimiter = ',', default_value = "fanout,idle,storm,many")]
+    #[arg(long, value_delimiter = ',', default_value = "fanout,acks,idle,storm,many")]
     sections: Vec<Section>,
     /// Idle streams for the memory measurement.
     #[arg(long, default_value_t = 10_000)]
@@ -65,6 +66,8 @@ struct Args {
 enum Section {
     /// Fan-out and latency, per setup (`--streams`, `--rate`, `--seconds`, `--setups`).
     Fanout,
+    /// Acknowledged publishes per second, in memory and on disk (`--seconds`).
+    Acks,
     /// Memory per idle stream, connect rate, delivery to all, graceful shutdown.
     Idle,
     /// Publish latency while every stream reconnects at once.
@@ -77,8 +80,10 @@ enum Section {
 enum Setup {
     /// The raw-tokio baseline (`baseline.rs`): the floor to read the others against.
     Baseline,
-    /// One process, the in-process hub (no `--redis-url`).
+    /// One process, in memory (`--ephemeral`).
     Single,
+    /// One process keeping its state in a data dir (the default deployment).
+    Disk,
     /// One node on Redis.
     #[value(name = "redis-1")]
     Redis1,
@@ -91,7 +96,8 @@ impl Setup {
     fn describe(self) -> &'static str {
         match self {
             Setup::Baseline => "raw-tokio baseline",
-            Setup::Single => "1 node, no Redis",
+            Setup::Single => "1 node, in memory",
+            Setup::Disk => "1 node, on disk",
             Setup::Redis1 => "1 node on Redis",
             Setup::Redis3 => "3 nodes on Redis",
         }
@@ -114,8 +120,17 @@ async fn main() {
     for section in &args.sections {
         match section {
             Section::Fanout => fanout(&args).await,
+            Section::Acks => {
+                println!("Acknowledged publishes (1 node; a 202 on disk means committed):\n");
+                println!("| store | acknowledged toasts/s | publish ack p50 / p99 (ms) | refused |");
+                println!("| --- | ---: | --- | ---: |");
+                for store in [processes::Store::Memory, processes::Store::Disk] {
+                    println!("{}", acks::measure(&args.bin, store, args.seconds).await);
+                }
+                println!();
+            }
             Section::Idle => {
-                println!("Idle streams (1 node, no Redis; the raw-tokio baseline first):\n");
+                println!("Idle streams (1 node in memory; the raw-tokio baseline first):\n");
                 println!(
                     "| server | streams | memory per stream | server RSS | connect (streams/s) | a toast reaches all in | graceful shutdown |"
                 );
@@ -129,7 +144,7 @@ async fn main() {
                 println!();
             }
             Section::Many => {
-                println!("Most streams (1 node, no Redis):\n");
+                println!("Most streams (1 node in memory):\n");
                 println!(
                     "| streams | all connected in | memory per stream | server RSS | a toast reaches all in | graceful shutdown |"
                 );
@@ -137,7 +152,7 @@ async fn main() {
                 println!("{}\n", many::measure(&args.bin, args.many_streams).await);
             }
             Section::Storm => {
-                println!("Reconnect storm (1 node, no Redis, market on):\n");
+                println!("Reconnect storm (1 node in memory, market on):\n");
                 println!(
                     "| streams | all back in | publish ack p50 / p99 / max before (ms) | during the storm (ms) |"
                 );

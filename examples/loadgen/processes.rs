@@ -15,6 +15,8 @@ pub struct Process {
     pub addr: SocketAddr,
     /// Publishes go over HTTP/2 (livedash) or keep-alive HTTP/1.1 (the baseline).
     pub http2: bool,
+    /// A node's data dir, removed with it.
+    _data: Option<tempfile::TempDir>,
 }
 
 impl Process {
@@ -103,16 +105,38 @@ pub fn redis() -> Process {
         child,
         addr,
         http2: false,
+        _data: None,
     }
+}
+
+/// Where a node keeps its state.
+#[derive(Clone, Copy)]
+pub enum Store<'a> {
+    /// In memory (`--ephemeral`).
+    Memory,
+    /// A fresh data dir of its own (the default deployment).
+    Disk,
+    /// A Redis (`--redis-url`).
+    Redis(&'a Process),
 }
 
 /// A livedash node, with limits raised so one load-generating address may hold every
 /// stream and publish as fast as the run needs; with `quotes` (a second), the simulated
 /// market runs.
-pub fn node(bin: &Path, redis: Option<&Process>, streams: usize, quotes: Option<f64>) -> Process {
+pub fn node(bin: &Path, store: Store, streams: usize, quotes: Option<f64>) -> Process {
     let addr = free_addr();
     let mut command = normal_priority(Command::new(bin));
     command.args(["serve", "--addr", &addr.to_string()]);
+    let mut data = None;
+    match store {
+        Store::Memory => drop(command.arg("--ephemeral")),
+        Store::Disk => {
+            let dir = tempfile::tempdir().expect("a data dir");
+            command.arg("--data-dir").arg(dir.path());
+            data = Some(dir);
+        }
+        Store::Redis(redis) => drop(command.args(["--redis-url", &format!("redis://{}/", redis.addr)])),
+    }
     match quotes {
         Some(rate) => command.args(["--market", "simulated", "--quote-rate", &rate.to_string()]),
         None => command.args(["--market", "off"]),
@@ -122,15 +146,14 @@ pub fn node(bin: &Path, redis: Option<&Process>, streams: usize, quotes: Option<
         .args(["--max-streams-per-ip", &(streams + 100).to_string()])
         .args(["--publish-per-minute", "10000000"])
         .env_remove("LIVEDASH_PUBLISH_TOKEN")
+        .env_remove("LIVEDASH_DATA_DIR")
+        .env_remove("LIVEDASH_EPHEMERAL")
         .env("LEPTOS_OUTPUT_NAME", "livedash")
         .env(
             "RUST_LOG",
             std::env::var("LOADGEN_RUST_LOG").unwrap_or_else(|_| "info".into()),
         )
         .stdout(Stdio::piped());
-    if let Some(redis) = redis {
-        command.args(["--redis-url", &format!("redis://{}/", redis.addr)]);
-    }
     let mut child = command
         .spawn()
         .unwrap_or_else(|e| panic!("{}: {e}", bin.display()));
@@ -139,6 +162,7 @@ pub fn node(bin: &Path, redis: Option<&Process>, streams: usize, quotes: Option<
         child,
         addr,
         http2: true,
+        _data: data,
     };
     until_ready(addr);
     node
@@ -159,6 +183,7 @@ pub fn baseline() -> Process {
         child,
         addr,
         http2: false,
+        _data: None,
     }
 }
 
