@@ -7,7 +7,7 @@
 //!
 //! # Layout
 //! The path of one event: a producer (`server/producers/`: the market, the job runner; or
-//! the API through `server/app_state.rs`) publishes to the **hub** (`server/hub/`), which
+//! the API through `server/app_state/`) publishes to the **hub** (`server/hub/`), which
 //! numbers it, folds it into the current state with the **reducers** (`state/`) and fans
 //! its encoded frame out; the **SSE handler** (`server/http/events.rs`) writes it to each
 //! tab's stream, applying the delivery policy (`server/hub/delivery.rs`); the **network**
@@ -28,14 +28,15 @@
 //!   - `server/net/`: accept loop, deadlines, shedding, the HTTP/1.1 stream path, TLS;
 //!     imports nothing of the server (it is handed the router).
 //!   - `server/config/`: every flag and its checks; imports nothing of the server.
-//!   - `server/engine/`: the Redis engine behind the hub on a cluster; imports `hub`,
-//!     `clock`.
+//!   - `server/engine/`: the stores behind the hub: a single node's journal, in memory or
+//!     on disk (`disk/`, SQLite), and the Redis engine of a cluster (`redis/`); imports
+//!     `hub`, `clock`.
 //!   - `server/producers/`: jobs (simulated, reported), the market, fed quotes; imports
 //!     `hub`, `engine`, `config`, `clock`.
 //!   - `server/error.rs`: the API's error type; imports `engine`.
 //!   - `server/access/`: who may do what, and how often; imports `config`, `error`,
 //!     `clock`.
-//!   - `server/app_state.rs`: what handlers hold, and the state-changing operations (the
+//!   - `server/app_state/`: what handlers hold, and the state-changing operations (the
 //!     one path for API, page and CLI); imports all of the above but `net`.
 //!   - `server/http/`: the router's parts (API, stream, page, health, metrics, site);
 //!     imports all of the above.

@@ -30,6 +30,8 @@ mod compression;
 mod connections;
 #[path = "api/durable.rs"]
 mod durable;
+#[path = "api/durable_faults.rs"]
+mod durable_faults;
 #[path = "api/engine_cluster.rs"]
 mod engine_cluster;
 #[path = "api/engine_follow.rs"]

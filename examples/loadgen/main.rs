@@ -45,7 +45,11 @@ struct Args {
     )]
     setups: Vec<Setup>,
     /// What to measure, in order.
-    #[arg(long, value_delimiter = ',', default_value = "fanout,acks,idle,storm,many")]
+    #[arg(
+        long,
+        value_delimiter = ',',
+        default_value = "fanout,acks,idle,storm,many"
+    )]
     sections: Vec<Section>,
     /// Idle streams for the memory measurement.
     #[arg(long, default_value_t = 10_000)]
@@ -122,7 +126,9 @@ async fn main() {
             Section::Fanout => fanout(&args).await,
             Section::Acks => {
                 println!("Acknowledged publishes (1 node; a 202 on disk means committed):\n");
-                println!("| store | acknowledged toasts/s | publish ack p50 / p99 (ms) | refused |");
+                println!(
+                    "| store | acknowledged toasts/s | publish ack p50 / p99 (ms) | refused |"
+                );
                 println!("| --- | ---: | --- | ---: |");
                 for store in [processes::Store::Memory, processes::Store::Disk] {
                     println!("{}", acks::measure(&args.bin, store, args.seconds).await);

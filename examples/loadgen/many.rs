@@ -24,7 +24,9 @@ use tokio::sync::watch;
 const PER_CONNECTION: usize = 200;
 
 pub async fn measure(bin: &Path, streams: usize) -> String {
-    let mut node = tokio::task::block_in_place(|| processes::node(bin, processes::Store::Memory, streams, None));
+    let mut node = tokio::task::block_in_place(|| {
+        processes::node(bin, processes::Store::Memory, streams, None)
+    });
     let before = node.rss();
     let connecting = Instant::now();
     let clients: Vec<_> = (0..streams.div_ceil(PER_CONNECTION))

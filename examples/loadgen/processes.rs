@@ -129,13 +129,17 @@ pub fn node(bin: &Path, store: Store, streams: usize, quotes: Option<f64>) -> Pr
     command.args(["serve", "--addr", &addr.to_string()]);
     let mut data = None;
     match store {
-        Store::Memory => drop(command.arg("--ephemeral")),
+        Store::Memory => {
+            command.arg("--ephemeral");
+        }
         Store::Disk => {
             let dir = tempfile::tempdir().expect("a data dir");
             command.arg("--data-dir").arg(dir.path());
             data = Some(dir);
         }
-        Store::Redis(redis) => drop(command.args(["--redis-url", &format!("redis://{}/", redis.addr)])),
+        Store::Redis(redis) => {
+            command.args(["--redis-url", &format!("redis://{}/", redis.addr)]);
+        }
     }
     match quotes {
         Some(rate) => command.args(["--market", "simulated", "--quote-rate", &rate.to_string()]),

@@ -36,7 +36,9 @@ const CALM: Duration = Duration::from_secs(2);
 const RETRY: Duration = Duration::from_millis(250);
 
 pub async fn measure(bin: &Path, streams: usize) -> String {
-    let node = tokio::task::block_in_place(|| processes::node(bin, processes::Store::Memory, streams, Some(QUOTES)));
+    let node = tokio::task::block_in_place(|| {
+        processes::node(bin, processes::Store::Memory, streams, Some(QUOTES))
+    });
     let epoch = Instant::now();
     priority::others(priority::READERS);
     let (storm, close) = watch::channel(false);

@@ -7,12 +7,13 @@
 //! - `net/`: the accept loop, connection deadlines and shedding, the HTTP/1.1 stream path,
 //!   TLS. Imports nothing of the server: it is handed the router.
 //! - `config/`: every flag, with its environment variable and checks. Imports nothing.
-//! - `engine/`: the Redis engine, the store behind the hub on a cluster. Imports `hub`.
+//! - `engine/`: the stores behind the hub: a node's journal (in memory, or on disk in its
+//!   data dir) and the Redis engine of a cluster. Imports `hub`, `clock`.
 //! - `producers/`: jobs (simulated, reported) and the market. Imports `hub`, `engine`,
 //!   `config`.
 //! - `error.rs`: the API's one error type. Imports `engine` (its store errors become 503).
 //! - `access/`: who may do what, and how often. Imports `config`, `error`.
-//! - `app_state.rs`: what every handler holds, and the state-changing operations every way
+//! - `app_state/`: what every handler holds, and the state-changing operations every way
 //!   in shares. Imports the rooms above.
 //! - `http/`: the router's parts. Imports all of the above.
 //!

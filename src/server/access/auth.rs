@@ -1,6 +1,6 @@
 //! Who may change state: the one authorization path for the API, the page and the CLI.
 //!
-//! Every state-changing operation (`app_state.rs`) takes an [`Operator`], and this file is
+//! Every state-changing operation (`app_state/operations.rs`) takes an [`Operator`], and this file is
 //! the only place one is made from a request ([`authorize`]), in two steps:
 //!
 //! 1. **The origin rule.** A browser labels its requests with `Origin` (and

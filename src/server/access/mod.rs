@@ -3,7 +3,7 @@
 //!
 //! It knows the configuration and the API's error type, nothing of handlers, the hub or
 //! the network: an operation is handed an [`Operator`] (proof that [`auth::authorize`]
-//! passed) and charges its rate itself (`app_state.rs`).
+//! passed) and charges its rate itself (`app_state/operations.rs`).
 
 /// The origin rule and credentials: the only maker of an [`Operator`] from a request.
 pub mod auth;

@@ -3,7 +3,7 @@
 //!
 //! Producers publish into the hub, or, on a cluster, into the Redis engine's log; they
 //! know nothing of HTTP or of who asked (authorization and rates are `access/`'s, applied
-//! by the operations in `app_state.rs`).
+//! by the operations in `app_state/operations.rs`).
 
 /// Prices fed through `POST /api/quotes`, checked and completed as a whole batch.
 pub mod fed_quotes;

@@ -1,4 +1,4 @@
-//! Why an operation on jobs was refused: each caller (`app_state.rs`) turns these into
+//! Why an operation on jobs was refused: each caller (`app_state/operations.rs`) turns these into
 //! the API's status and message.
 
 use crate::{protocol::JobState, server::engine::Unavailable};

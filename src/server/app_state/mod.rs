@@ -1,43 +1,36 @@
-//! Application state shared by every handler, and the state-changing operations. The
-//! public API, the page's controls (server functions) and the CLI all go through these:
-//! each takes an [`Operator`] (proof of authorization, see `access/auth.rs`), charges the
-//! caller's rate (`access/rates.rs`) and validates alike.
+//! Application state shared by every handler: built from the configuration (opening the
+//! data dir, or joining the Redis engine), with what runs beside the requests. The
+//! state-changing operations every way in shares are in `operations.rs`.
 
-use super::{
-    access::{
-        Operator,
-        limits::Limits,
-        rates::{self, Action, Rates},
+use crate::{
+    protocol::Snapshot,
+    server::{
+        access::{
+            limits::Limits,
+            rates::{self, Rates},
+        },
+        clock::now_ms,
+        config::{Config, MarketMode},
+        engine::{
+            Cluster, Journal, Lengths,
+            disk::{Disk, OpenError},
+            ids,
+        },
+        hub::{Hub, ReplayWindow},
+        producers::{
+            jobs::{JobLimits, Jobs},
+            market::{self, Market},
+        },
     },
-    clock::now_ms,
-    config::{Config, MarketMode},
-    engine::{
-        Cluster, Journal, Lengths, Unavailable,
-        disk::{Disk, OpenError},
-        ids,
-    },
-    error::ApiError,
-    hub::{Hub, ReplayWindow},
-    producers::{
-        fed_quotes,
-        jobs::{CancelError, CreateError, JobLimits, Jobs, QueueFull, ReportError, StartError},
-        market::{self, Market},
-    },
-};
-use crate::protocol::{
-    Event, FedQuote, Job, JobId, JobReport, JobSpec, NotificationRequest, Snapshot, Toast,
-    validate_batch,
 };
 use axum::extract::FromRef;
 use leptos::config::LeptosOptions;
-use std::sync::{
-    Arc, Mutex,
-    atomic::{AtomicU64, Ordering},
-};
+use std::sync::{Arc, Mutex, atomic::AtomicU64};
 use tokio_util::sync::CancellationToken;
 
-/// Seconds a start refused for a full queue is asked to wait.
-const JOB_QUEUE_RETRY_AFTER: u64 = 10;
+/// The operations the API, the page and the CLI share.
+mod operations;
+
 /// Where the Redis engine keeps its keys.
 const KEY_PREFIX: &str = "livedash:";
 /// Entries the engine's log keeps (about), for nodes catching up after a pause.
@@ -73,7 +66,7 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// What [`Operator`]'s extractor reads to authorize a request.
+/// What [`Operator`](crate::server::access::Operator)'s extractor reads to authorize a request.
 impl FromRef<AppState> for Arc<Config> {
     fn from_ref(state: &AppState) -> Self {
         state.config.clone()
@@ -186,128 +179,6 @@ impl AppState {
             );
         }
         tokio::spawn(prune_rates(self.rates.clone(), self.shutdown.clone()));
-    }
-
-    /// Charges `operator` for one `action` (in-process callers are not limited).
-    pub fn charge(&self, operator: &Operator, action: Action) -> Result<(), ApiError> {
-        match operator.ip() {
-            Some(ip) => self.rates.charge(ip, action),
-            None => Ok(()),
-        }
-    }
-
-    pub async fn start_job(&self, operator: &Operator, spec: JobSpec) -> Result<Job, ApiError> {
-        self.charge(operator, Action::StartJob)?;
-        spec.validate().map_err(ApiError::BadRequest)?;
-        if let JobSpec::Reported(spec) = &spec {
-            let created = self
-                .jobs
-                .create_reported(&spec.title, spec.total, spec.phases.as_deref())
-                .await;
-            return created.map_err(|e| match e {
-                CreateError::TooMany(max) => ApiError::Unavailable {
-                    message: format!(
-                        "{max} reported jobs are running, the most allowed; end one first"
-                    ),
-                    retry_after: JOB_QUEUE_RETRY_AFTER,
-                },
-                CreateError::Unavailable(e) => e.into(),
-            });
-        }
-        self.jobs.start(spec).await.map_err(|e| match e {
-            StartError::QueueFull(QueueFull { queued }) => ApiError::Unavailable {
-                message: format!(
-                    "the job queue is full ({queued} jobs wait to run); try again later"
-                ),
-                retry_after: JOB_QUEUE_RETRY_AFTER,
-            },
-            StartError::Unavailable(e) => e.into(),
-        })
-    }
-
-    pub async fn cancel_job(&self, operator: &Operator, id: JobId) -> Result<(), ApiError> {
-        self.charge(operator, Action::CancelJob)?;
-        self.jobs.cancel(id).await.map_err(|e| match e {
-            CancelError::NotFound => ApiError::NotFound(format!("no job with id {id}")),
-            CancelError::AlreadyFinished(state) => {
-                ApiError::Conflict(format!("job {id} already {}", state.as_str()))
-            }
-            CancelError::Unavailable(e) => e.into(),
-        })
-    }
-
-    /// Applies a reporter's report to its job; a job that ended answers with its state.
-    pub async fn report_job(
-        &self,
-        operator: &Operator,
-        id: JobId,
-        report: JobReport,
-    ) -> Result<Job, ApiError> {
-        self.charge(operator, Action::Report)?;
-        self.jobs.report(id, report).await.map_err(|e| match e {
-            ReportError::NotFound => ApiError::NotFound(format!("no job with id {id}")),
-            ReportError::Ended(state) => ApiError::JobNotRunning {
-                message: format!("job {id} already {}", state.as_str()),
-                state,
-            },
-            ReportError::Simulated(state) => ApiError::JobNotRunning {
-                message: format!("job {id} is simulated here, not reported"),
-                state,
-            },
-            ReportError::Invalid(message) => ApiError::BadRequest(message),
-            ReportError::Unavailable(e) => e.into(),
-        })
-    }
-
-    /// Publishes a notification to every connected dashboard.
-    pub async fn notify(
-        &self,
-        operator: &Operator,
-        request: NotificationRequest,
-    ) -> Result<Toast, ApiError> {
-        self.charge(operator, Action::Notify)?;
-        request.validate().map_err(ApiError::BadRequest)?;
-        let id = match &self.engine {
-            Some(cluster) => cluster.next_id("toast").await?,
-            None => self.next_toast_id.fetch_add(1, Ordering::Relaxed),
-        };
-        let toast = Toast {
-            id,
-            level: request.level,
-            title: request.title.trim().to_owned(),
-            body: request.body.trim().to_owned(),
-            ts_ms: now_ms(),
-        };
-        self.publish(Event::Toast(toast.clone())).await?;
-        Ok(toast)
-    }
-
-    /// Publishes a batch of fed quotes; returns how many.
-    pub async fn feed_quotes(
-        &self,
-        operator: &Operator,
-        batch: Vec<FedQuote>,
-    ) -> Result<usize, ApiError> {
-        self.charge(operator, Action::FeedQuotes)?;
-        let batch = validate_batch(batch).map_err(ApiError::BadRequest)?;
-        let quotes = self
-            .hub
-            .read(|state| fed_quotes::price(state, batch, now_ms()))
-            .map_err(ApiError::BadRequest)?;
-        let count = quotes.len();
-        for quote in quotes {
-            self.publish(Event::Quote(quote)).await?;
-        }
-        Ok(count)
-    }
-
-    /// Publishes an event: into the engine's log (returning once Redis has it), or through
-    /// this node's journal (returning once it is on disk, with a data dir).
-    pub async fn publish(&self, event: Event) -> Result<(), Unavailable> {
-        match &self.engine {
-            Some(cluster) => cluster.publish(event).await.map(drop),
-            None => self.journal.publish(event).await.map(drop),
-        }
     }
 }
 
