@@ -6,7 +6,7 @@
 
 use crate::{
     processes::{self, Store},
-    stats,
+    publish, stats,
 };
 use std::time::{Duration, Instant};
 use tokio::task::JoinSet;
@@ -23,18 +23,8 @@ pub async fn measure(bin: &std::path::Path, store: Store<'_>, seconds: u64) -> S
     };
     let node = tokio::task::block_in_place(|| processes::node(bin, store, 10, None));
     let addr = node.addr;
-    // From a thread and runtime of its own, as `publish.rs` does: the figures are the
-    // server's, not the generator's scheduling.
-    let (done, answers) = tokio::sync::oneshot::channel();
-    std::thread::spawn(move || {
-        crate::priority::normal();
-        let runtime = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .expect("a runtime for the publishers");
-        let _ = done.send(runtime.block_on(publish(addr, Duration::from_secs(seconds))));
-    });
-    let (acked, refused, mut micros, elapsed) = answers.await.expect("the publisher thread");
+    let publishing = publish(addr, Duration::from_secs(seconds));
+    let (acked, refused, mut micros, elapsed) = publish::on_own_thread(publishing).await;
     drop(node);
     let (p50, p99, _) = stats::percentiles_ms(&mut micros);
     format!(

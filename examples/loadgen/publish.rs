@@ -30,16 +30,22 @@ pub async fn toasts(
     epoch: Instant,
 ) -> Vec<Ack> {
     let nodes = nodes.to_vec();
-    let (done, acks) = tokio::sync::oneshot::channel();
+    on_own_thread(async move { publish(&nodes, http2, rate, seconds, epoch).await }).await
+}
+
+/// Runs `work` on a thread and runtime of its own, at normal priority, and returns what it
+/// gives: publishers measure the server, not the generator's scheduling.
+pub async fn on_own_thread<T: Send + 'static>(work: impl Future<Output = T> + Send + 'static) -> T {
+    let (done, answer) = tokio::sync::oneshot::channel();
     std::thread::spawn(move || {
         crate::priority::normal();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .expect("a runtime for the publisher");
-        let _ = done.send(runtime.block_on(publish(&nodes, http2, rate, seconds, epoch)));
+        let _ = done.send(runtime.block_on(work));
     });
-    acks.await.expect("the publisher thread")
+    answer.await.expect("the publisher thread")
 }
 
 async fn publish(
