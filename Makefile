@@ -19,7 +19,7 @@ export MEMORY_SERVE_QUIET := 1
 # apt-get needs root; use sudo when not root and it is available.
 SUDO := $(shell [ "$$(id -u)" = 0 ] || command -v sudo)
 
-.PHONY: help run dist dev test test-rust bench bench-browser end2end playwright screenshot setup setup-build setup-test \
+.PHONY: help run dist dev test bench bench-browser end2end playwright screenshot setup setup-build setup-test \
         wasm-target cargo-leptos wasm-bindgen-cli wasm-opt chromium engines end2end-deps
 
 help:
@@ -59,24 +59,17 @@ dev: setup-build
 
 # The server and the wasm are each built once in release (make dist), and Playwright runs
 # against that binary: what ships is what is tested, and nothing is built twice.
-# On a fresh machine the tools install while the Rust tests build (three jobs at once):
-# Debian's packages and npm wait on the network, and cargo-leptos's build fills the cores
-# the tests' build leaves idle. Each job's output is printed whole when it ends.
-test:
-	@$(MAKE) --no-print-directory -j3 --output-sync=target test-rust setup-build setup-test
-	# The deployable binary, then its lints: the embedded build needs the bundle (see dist).
-	@$(MAKE) --no-print-directory dist
-	LIVEDASH_EMBED_PKG=$(DIST_PKG) cargo clippy --features embed -- -D warnings
-	@$(MAKE) --no-print-directory playwright
-
-# The Rust tests (they start their own Redis and nginx) and both builds' lints. `cargo
-# test` skips the examples: clippy's --all-targets checks them, and the load generator is
-# built for `make bench`.
-test-rust: wasm-target engines
+# (`cargo test` skips the examples: clippy's --all-targets checks them, and the load
+# generator is built for `make bench`.)
+test: setup-build setup-test
 	cargo fmt --check
 	cargo test --features ssr --lib --tests
 	cargo clippy --features ssr --all-targets -- -D warnings
 	cargo clippy --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
+	# The deployable binary, then its lints: the embedded build needs the bundle (see dist).
+	@$(MAKE) --no-print-directory dist
+	LIVEDASH_EMBED_PKG=$(DIST_PKG) cargo clippy --features embed -- -D warnings
+	@$(MAKE) --no-print-directory playwright
 
 # Benchmarks, never part of `make test` (README "Performance"): the load generator
 # (examples/loadgen/) against the release binary: fan-out loaded and quiet (what Redis
@@ -144,9 +137,8 @@ chromium:
 	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y chromium; }
 
 # Redis and nginx for the scale-out tests, from Debian like Chromium. The tests start their
-# own instances on free ports; the packages' system services are not used. After Chromium
-# (order only): two apt-get at once would fight over dpkg's lock.
-engines: | chromium
+# own instances on free ports; the packages' system services are not used.
+engines:
 	@command -v redis-server >/dev/null && [ -x /usr/sbin/nginx ] \
 	  || { $(SUDO) apt-get update && $(SUDO) apt-get install -y redis-server nginx; }
 
