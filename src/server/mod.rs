@@ -120,6 +120,8 @@ async fn serve(
     tls: Option<TlsAcceptor>,
 ) -> io::Result<()> {
     metrics::handle();
+    // Jobs a restart interrupted end before the first client is accepted.
+    state.jobs.recover().await;
     state.start_background();
     let token = state.shutdown.clone();
     tokio::spawn({

@@ -74,7 +74,23 @@ impl NodeProcess {
     /// SIGKILL, as a crash or an OOM kill would end it.
     pub async fn kill(&mut self) {
         self.child.start_kill().unwrap();
-        self.child.wait().await.unwrap();
+        self.ended().await;
+    }
+
+    /// Returns once the process has exited. It asks `waitpid` directly (`try_wait`) rather
+    /// than awaiting `Child::wait`, which waits for SIGCHLD: with many runtimes of this test
+    /// binary starting children at once, once in about twenty full runs that notice never
+    /// reached `wait`, and a test slept forever on a process that was already gone.
+    async fn ended(&mut self) {
+        let deadline = tokio::time::Instant::now() + PATIENCE;
+        while let Ok(None) = self.child.try_wait() {
+            assert!(
+                tokio::time::Instant::now() < deadline,
+                "{} did not exit",
+                self.addr
+            );
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
     }
 
     /// Event streams open on this node for `topic`, from its `/metrics`.

@@ -147,7 +147,6 @@ impl AppState {
             base.max(max_job_id) + 1,
             shutdown.clone(),
         );
-        jobs.recover();
         Ok(AppState {
             engine,
             leptos_options,

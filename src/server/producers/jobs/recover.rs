@@ -11,10 +11,9 @@ use crate::{
 use tokio::time::Instant;
 
 impl Jobs {
-    /// Takes over the jobs the hub's restored state shows unfinished. The `failed` states
-    /// are queued before this returns (ahead of anything a client can do), and committed
-    /// in the background.
-    pub fn recover(&self) {
+    /// Takes over the jobs the hub's restored state shows unfinished; returns once the
+    /// `failed` states are committed (the server accepts no client before that).
+    pub async fn recover(&self) {
         let unfinished: Vec<_> = self.inner.hub.read(|s| {
             s.jobs
                 .iter()
@@ -35,12 +34,9 @@ impl Jobs {
             job.state = JobState::Failed;
             job.error = Some("the server restarted".into());
             job.updated_ms = now_ms();
-            let failed = self.inner.journal.submit(Event::Job(job));
-            tokio::spawn(async move {
-                if let Err(e) = failed.await {
-                    tracing::warn!("a job interrupted by the restart stays as it was: {e}");
-                }
-            });
+            if let Err(e) = self.inner.journal.publish(Event::Job(job)).await {
+                tracing::warn!("a job interrupted by the restart stays as it was: {e}");
+            }
         }
     }
 }
