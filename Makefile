@@ -72,8 +72,9 @@ test: setup-build setup-test
 	@$(MAKE) --no-print-directory playwright
 
 # Benchmarks, never part of `make test` (README "Performance"): the load generator
-# (examples/loadgen/) against the release binary: fan-out loaded and quiet (what Redis
-# adds to a publish), idle memory per stream, and a reconnect storm; then the criterion
+# (examples/loadgen/) against the release binary: fan-out loaded and quiet (what Redis, or
+# a commit to the data dir, adds to a publish), acknowledged publishes per second in memory
+# and on disk, idle memory per stream, and a reconnect storm; then the criterion
 # benchmarks of the hot paths (benches/hot_paths.rs).
 LOADGEN := target/release/examples/loadgen --bin target/dist/livedash
 bench: dist engines
