@@ -110,8 +110,9 @@ impl Store {
         }
     }
 
-    /// Removes a shown toast. Toasts are keyed by id *and* time: ids start again at 1 after
-    /// a server restart, and an old toast may still be on screen then.
+    /// Removes a shown toast. Toasts are keyed by id *and* time: ids no longer repeat (each
+    /// log counts them from its epoch), but a page can outlive its server's log, and an old
+    /// toast may still be on screen then.
     pub fn dismiss(&self, (id, ts_ms): (u64, u64)) {
         self.toasts
             .update(|shown| shown.retain(|t| (t.id, t.ts_ms) != (id, ts_ms)));

@@ -21,7 +21,8 @@ pub fn JobCard(
     cancel: Post,
     access: RwSignal<Access>,
 ) -> impl IntoView {
-    // Ids start again after a server restart, so a card is for an id *and* a start time.
+    // A card is for an id *and* a start time: ids no longer repeat (each log counts them from
+    // its epoch), but a page can outlive its server's log, and the time costs nothing.
     let (id, created) = (initial.id, initial.created_ms);
     let job = Memo::new(move |_| {
         jobs.with(|list| {
