@@ -9,7 +9,7 @@ export default defineConfig({
   ...base,
   testDir: "./bench",
   testMatch: "*.bench.ts",
-  timeout: 180_000,
+  timeout: 600_000,
   // Each benchmark starts its own release server.
   webServer: undefined,
 });

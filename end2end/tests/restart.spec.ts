@@ -8,12 +8,36 @@ import { existsSync } from "node:fs";
 import { unique } from "./helpers";
 import { BIN, serverEnv, Server } from "./servers";
 
-/** Every server-sent event the page receives, as Chromium's network layer sees them. */
+/**
+ * The name of every server-sent event the page receives, read from Chromium's network
+ * layer: each stream's body is streamed to the test as it arrives.
+ */
 async function recordEvents(page: Page): Promise<string[]> {
   const names: string[] = [];
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
-  cdp.on("Network.eventSourceMessageReceived", (e) => names.push(e.eventName));
+  const partial = new Map<string, string>();
+  const take = (requestId: string, base64: string) => {
+    const text = (partial.get(requestId) ?? "") + Buffer.from(base64, "base64").toString("utf8");
+    const blocks = text.split("\n\n");
+    partial.set(requestId, blocks.pop() ?? "");
+    for (const block of blocks) {
+      const name = /^event: (.*)$/m.exec(block);
+      if (name) names.push(name[1]);
+    }
+  };
+  const streams = new Set<string>();
+  cdp.on("Network.responseReceived", (e) => {
+    if (!e.response.url.includes("/api/events")) return;
+    streams.add(e.requestId);
+    cdp.send("Network.streamResourceContent", { requestId: e.requestId }).then(
+      ({ bufferedData }) => take(e.requestId, bufferedData),
+      () => {}, // the stream ended before it could be followed
+    );
+  });
+  cdp.on("Network.dataReceived", (e) => {
+    if (streams.has(e.requestId) && e.data) take(e.requestId, e.data);
+  });
   return names;
 }
 
@@ -54,6 +78,8 @@ test("after a restart on the same data dir the page keeps its feed, jobs and pri
     await fetch(`${server.base}/api/jobs/${job.id}/report`, { method: "POST", body: JSON.stringify({ done: 7 }) });
     await expect(card.getByRole("progressbar")).toHaveAttribute("aria-valuenow", "70");
     await expect(page.locator("tr.quote")).toHaveCount(symbols);
+    // The recording sees both streams (each opens with a hello), so "no snapshot" is real.
+    await expect.poll(() => events.filter((e) => e === "hello").length).toBeGreaterThanOrEqual(2);
     expect(events.filter((e) => e === "snapshot").length, "the restart reset the page with a snapshot").toBe(snapshotsBefore);
     await expect(page.locator(".update-notice")).toBeHidden();
     expect(await page.evaluate(() => (window as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);

@@ -26,9 +26,9 @@ test("prices change live", async ({ page }) => {
     .toBeGreaterThan(0);
 });
 
-/** How many ticker cells are animating (flashing) right now. */
+/** How many ticker cells are animating (flashing: the tinted layer under a price) right now. */
 const flashing = (page: import("@playwright/test").Page) =>
-  page.evaluate(() => [...document.querySelectorAll("tr.quote > *")].filter((cell) => cell.getAnimations().length > 0).length);
+  page.evaluate(() => [...document.querySelectorAll("tr.quote > *")].filter((cell) => cell.getAnimations({ subtree: true }).length > 0).length);
 
 test("price moves flash the price", async ({ page }) => {
   await openLive(page);

@@ -20,15 +20,31 @@ pub enum Connection {
     Live,
     Reconnecting,
     Offline,
+    /// No tab of this browser is visible: the stream is closed until one is shown.
+    Paused,
 }
 
 impl Connection {
+    /// The inverse of `as_str` (how tabs tell each other the shared stream's state).
+    pub fn parse(s: &str) -> Option<Connection> {
+        [
+            Connection::Connecting,
+            Connection::Live,
+            Connection::Reconnecting,
+            Connection::Offline,
+            Connection::Paused,
+        ]
+        .into_iter()
+        .find(|c| c.as_str() == s)
+    }
+
     pub fn as_str(self) -> &'static str {
         match self {
             Connection::Connecting => "connecting",
             Connection::Live => "live",
             Connection::Reconnecting => "reconnecting",
             Connection::Offline => "offline",
+            Connection::Paused => "paused",
         }
     }
 
@@ -38,6 +54,7 @@ impl Connection {
             Connection::Live => "Live",
             Connection::Reconnecting => "Reconnecting…",
             Connection::Offline => "Offline",
+            Connection::Paused => "Paused",
         }
     }
 }

@@ -1,9 +1,10 @@
 //! The server's event stream as the CLI follows it: read with the project's own SSE parser
-//! (`protocol::sse`), resumed with `Last-Event-ID` after a drop, and reconnected with a
-//! growing pause while the server is away (e.g. restarting).
+//! (`protocol::sse`), resumed with `Last-Event-ID` after a drop, and reconnected on the
+//! browser's schedule (`protocol::reconnect`: exponential, jittered, scaled by the server's
+//! `retry:`, never before a `Retry-After`) while the server is away (e.g. restarting).
 
 use super::client::{CliError, Client};
-use crate::protocol::{Event, EventId, sse};
+use crate::protocol::{Event, EventId, reconnect::Backoff, sse};
 use bytes::Bytes;
 use futures::{StreamExt, stream::BoxStream};
 use std::{collections::VecDeque, time::Duration};
@@ -34,8 +35,10 @@ pub struct Feed {
     ready: VecDeque<Item>,
     /// Connection attempts that failed in a row.
     failures: u32,
-    /// The pause the server asks for (`retry:`), before backing off further.
+    /// The pause the server asks for (`retry:`), the schedule's base.
     retry: Duration,
+    /// The last refusal's `Retry-After`: the next attempt waits at least this long.
+    retry_after: Duration,
     connected_once: bool,
 }
 
@@ -51,6 +54,7 @@ impl Feed {
             ready: VecDeque::new(),
             failures: 0,
             retry: Duration::from_secs(1),
+            retry_after: Duration::ZERO,
             connected_once: false,
         }
     }
@@ -90,8 +94,14 @@ impl Feed {
 
     async fn connect(&mut self) -> Result<(), CliError> {
         if self.failures > 0 {
-            let growth = 2u32.saturating_pow(self.failures.min(8) - 1);
-            tokio::time::sleep(self.retry.saturating_mul(growth).min(MAX_PAUSE)).await;
+            let schedule =
+                Backoff::new(self.retry.as_millis() as u64, MAX_PAUSE.as_millis() as u64);
+            let pause = schedule.delay_ms(
+                self.failures,
+                rand::random(),
+                self.retry_after.as_millis() as u64,
+            );
+            tokio::time::sleep(Duration::from_millis(pause)).await;
         }
         let mut request = self.client.get(&self.path);
         if let Some(id) = &self.last_id {
@@ -106,18 +116,19 @@ impl Feed {
                 self.body = Some(response.bytes_stream().boxed());
                 self.parser = sse::Parser::default();
                 self.failures = 0;
+                self.retry_after = Duration::ZERO;
                 self.connected_once = true;
                 Ok(())
             }
             Err(e) => {
                 self.failures += 1;
-                if let CliError::Refused {
-                    retry_after: Some(pause),
-                    ..
-                } = &e
-                {
-                    tokio::time::sleep((*pause).min(MAX_PAUSE)).await;
-                }
+                self.retry_after = match &e {
+                    CliError::Refused {
+                        retry_after: Some(pause),
+                        ..
+                    } => *pause,
+                    _ => Duration::ZERO,
+                };
                 Err(e)
             }
         }

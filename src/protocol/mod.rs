@@ -13,6 +13,7 @@ mod job_spec;
 mod page;
 mod quote;
 mod quote_feed;
+pub mod reconnect;
 pub mod sse;
 mod toast;
 mod topic;

@@ -48,13 +48,22 @@ pub struct PageState {
 /// The name of the event that opens every stream, before its snapshot or replay.
 pub const HELLO: &str = "hello";
 
-/// The `hello` event's data: which build serves this stream. A page rendered by another
-/// build reloads itself (at a safe moment) to run this one's code. Its `id:` is where the
-/// stream starts from (the client's `Last-Event-ID`, or the log's start), so it never
-/// moves a client forward.
+/// The `hello` event's data: which build serves this stream, and how the browser should
+/// treat it. A page rendered by another build reloads itself (at a safe moment) to run
+/// this one's code. Its `id:` is where the stream starts from (the client's
+/// `Last-Event-ID`, or the log's start), so it never moves a client forward.
+///
+/// The timings are optional on the wire so that a page and a server of different builds
+/// (during a deploy) still understand each other's hello.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Hello {
     pub build: String,
+    /// The server's heartbeat period: a stream silent for two of them is taken for dead.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heartbeat_ms: Option<u64>,
+    /// How long a browser keeps the stream open while none of its tabs is visible.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hidden_pause_ms: Option<u64>,
 }
 
 /// The body of every error response, `{"error": "..."}`: from the API and from the page's

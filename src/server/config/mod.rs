@@ -54,6 +54,11 @@ pub struct Config {
     #[arg(long, env = "LIVEDASH_HEARTBEAT_SECS", default_value_t = 15, value_parser = clap::value_parser!(u64).range(1..=3600))]
     pub heartbeat_secs: u64,
 
+    /// Seconds a browser keeps its stream open while none of its tabs is visible; it
+    /// reopens the moment one is shown again (missed events are replayed).
+    #[arg(long, env = "LIVEDASH_HIDDEN_PAUSE_SECS", default_value_t = 300, value_parser = clap::value_parser!(u64).range(1..=86_400))]
+    pub hidden_pause_secs: u64,
+
     /// Reconnect delay the server suggests to browsers (SSE `retry:`), in milliseconds.
     #[arg(long, env = "LIVEDASH_RETRY_MS", default_value_t = 2_000, value_parser = clap::value_parser!(u64).range(100..=600_000))]
     pub retry_ms: u64,
@@ -166,6 +171,10 @@ pub struct Config {
 impl Config {
     pub fn heartbeat(&self) -> Duration {
         Duration::from_secs(self.heartbeat_secs)
+    }
+
+    pub fn hidden_pause(&self) -> Duration {
+        Duration::from_secs(self.hidden_pause_secs)
     }
 
     pub fn allowed_origins(&self) -> impl Iterator<Item = &str> {

@@ -8,7 +8,7 @@
 
 use crate::{
     protocol::{EventId, HELLO, Hello},
-    server::app_state::AppState,
+    server::{app_state::AppState, config::Config},
 };
 use axum::{
     extract::{Request, State},
@@ -44,9 +44,11 @@ pub async fn header(State(app): State<AppState>, request: Request, next: Next) -
 /// `Last-Event-ID`, or the start of the log). Like every event it has an id, and that id
 /// is the client's own position, so a connection lost right after it resumes from the
 /// same place.
-pub fn hello(build: &str, from: EventId) -> Bytes {
+pub fn hello(build: &str, from: EventId, config: &Config) -> Bytes {
     let hello = Hello {
         build: build.to_owned(),
+        heartbeat_ms: Some(config.heartbeat().as_millis() as u64),
+        hidden_pause_ms: Some(config.hidden_pause().as_millis() as u64),
     };
     let data = serde_json::to_string(&hello).expect("a hello always serialises");
     Bytes::from(format!("event: {HELLO}\nid: {from}\ndata: {data}\n\n"))

@@ -129,7 +129,11 @@ impl Connection {
         let retry = app.config.retry_ms + rand::rng().random_range(0..=app.config.retry_ms / 2);
         let mut opening = vec![
             Bytes::from(format!("retry: {retry}\n\n")),
-            super::build::hello(&app.build, last.unwrap_or(EventId { seq: 0, ..sub.head })),
+            super::build::hello(
+                &app.build,
+                last.unwrap_or(EventId { seq: 0, ..sub.head }),
+                &app.config,
+            ),
         ];
         opening.extend(frames(sub.start));
         let period = app.config.heartbeat();

@@ -1,0 +1,163 @@
+//! A tab's receiving end: every event for this tab, from its own stream or relayed by the
+//! tab that holds the browser's stream (`tabs.rs`), passes through here once.
+//!
+//! It keeps the tab's position (the newest event id applied) and applies each event at
+//! most once, in order: an event at or before the position is one this tab already has
+//! (a relay and a replay may both carry it) and is skipped; so is a snapshot no newer than
+//! the position (the tab's state already covers it). Ids are `epoch-seq`; an id of another
+//! epoch is another history (a restarted cluster's reset), always applied.
+//!
+//! While a tab catches up with the stream's holder (it joined late, see `tabs.rs`), the
+//! relayed events are held back and applied after the catch-up, so that none is applied
+//! out of order.
+
+use super::{frames::Frames, json, update};
+use crate::{
+    app::store::Store,
+    protocol::{EventId, EventKind, HELLO, Hello},
+};
+use std::{
+    cell::{Cell, RefCell},
+    rc::Rc,
+};
+
+/// One event of the stream as tabs pass it on: its name, data and id.
+#[derive(Clone, Debug)]
+pub struct Message {
+    pub kind: String,
+    pub data: String,
+    pub id: String,
+}
+
+/// What a `hello` told this tab about the stream; defaults until one arrives.
+#[derive(Clone, Copy, Debug)]
+pub struct Timings {
+    pub heartbeat_ms: u64,
+    pub hidden_pause_ms: u64,
+}
+
+impl Default for Timings {
+    fn default() -> Timings {
+        Timings {
+            heartbeat_ms: 15_000,
+            hidden_pause_ms: 300_000,
+        }
+    }
+}
+
+pub struct Inbox {
+    store: Store,
+    /// The build that rendered this page; a stream of another build means an update.
+    build: String,
+    frames: Rc<Frames>,
+    position: RefCell<String>,
+    /// Relayed events held back while this tab catches up.
+    held: RefCell<Option<Vec<Message>>>,
+    timings: Cell<Timings>,
+}
+
+impl Inbox {
+    /// A tab at `position` (the id of the snapshot its page was rendered from).
+    pub fn new(store: Store, build: String, position: String) -> Rc<Inbox> {
+        Rc::new(Inbox {
+            frames: Frames::new(store),
+            store,
+            build,
+            position: RefCell::new(position),
+            held: RefCell::new(None),
+            timings: Cell::new(Timings::default()),
+        })
+    }
+
+    pub fn store(&self) -> Store {
+        self.store
+    }
+
+    /// The newest event id applied here.
+    pub fn position(&self) -> String {
+        self.position.borrow().clone()
+    }
+
+    pub fn timings(&self) -> Timings {
+        self.timings.get()
+    }
+
+    /// Applies `message` unless this tab already has it (or holds it back, see `hold`).
+    pub fn deliver(&self, message: &Message) {
+        if let Some(held) = self.held.borrow_mut().as_mut() {
+            held.push(message.clone());
+            return;
+        }
+        self.apply(message);
+    }
+
+    /// From now on, relayed events wait for `catch_up`.
+    pub fn hold(&self) {
+        self.held.borrow_mut().get_or_insert_with(Vec::new);
+    }
+
+    /// Applies what the holder sent to catch this tab up, then what was held back
+    /// (skipping what the catch-up covered). `replay` false: the holder rewinds its
+    /// stream to this tab's position instead, and everything held back comes again.
+    pub fn catch_up(&self, messages: &[Message], replay: bool) {
+        let held = self.held.borrow_mut().take().unwrap_or_default();
+        for message in messages {
+            self.apply(message);
+        }
+        if replay {
+            for message in &held {
+                self.apply(message);
+            }
+        }
+    }
+
+    fn apply(&self, message: &Message) {
+        if message.kind == HELLO {
+            return self.hello(&message.data);
+        }
+        let Some(kind) = EventKind::ALL
+            .into_iter()
+            .find(|k| k.as_str() == message.kind)
+        else {
+            return; // a kind of a newer server: skipped, not fatal
+        };
+        if !newer(&message.id, &self.position.borrow()) {
+            return;
+        }
+        match json::event(kind, &message.data) {
+            Ok(event) => {
+                if !message.id.is_empty() {
+                    *self.position.borrow_mut() = message.id.clone();
+                }
+                self.frames.push(event);
+            }
+            Err(e) => leptos::logging::warn!("ignoring an undecodable event: {e}"),
+        }
+    }
+
+    /// The stream's first event names the build serving it, and its timings.
+    fn hello(&self, data: &str) {
+        match json::parse::<Hello>(data) {
+            Ok(hello) => {
+                let defaults = Timings::default();
+                self.timings.set(Timings {
+                    heartbeat_ms: hello.heartbeat_ms.unwrap_or(defaults.heartbeat_ms),
+                    hidden_pause_ms: hello.hidden_pause_ms.unwrap_or(defaults.hidden_pause_ms),
+                });
+                if hello.build != self.build {
+                    update::arrived(self.store, hello.build);
+                }
+            }
+            Err(e) => leptos::logging::warn!("ignoring an undecodable hello: {e}"),
+        }
+    }
+}
+
+/// Whether event `id` comes after `position`: same epoch and a higher sequence, or
+/// another epoch (or an id that does not parse, which is applied rather than lost).
+pub fn newer(id: &str, position: &str) -> bool {
+    match (id.parse::<EventId>(), position.parse::<EventId>()) {
+        (Ok(id), Ok(position)) => id.epoch != position.epoch || id.seq > position.seq,
+        _ => true,
+    }
+}

@@ -1,0 +1,181 @@
+//! What tabs say to each other over the browser's `BroadcastChannel`, and the replay ring
+//! the stream's holder keeps so that a tab that joins late can catch up without a stream of
+//! its own.
+//!
+//! A message is an array of strings (cheap to clone across tabs, no JSON around JSON):
+//! its first element names it.
+//! - from the holder (the leader) to every tab: `ev kind data id` (an event, relayed as it
+//!   arrived), `state connection`, `leader tab`, and `sync to replay (kind data id)*` (the
+//!   catch-up of the tab `to`; `replay` is empty when the holder rewinds its stream instead);
+//! - from a tab to the holder: `join tab position topics visible` (answered by a `sync`),
+//!   `tab tab topics visible` (what it wants changed), `bye tab`.
+
+use super::inbox::{Message, newer};
+use js_sys::Array;
+use std::collections::VecDeque;
+use wasm_bindgen::JsValue;
+
+/// The events the holder keeps for late joiners: 2048 (about four seconds of a busy
+/// ticker, and far more than a page takes from its render to joining).
+const RING: usize = 2048;
+
+/// A message on the channel, decoded.
+#[derive(Debug)]
+pub enum Said {
+    Event(Message),
+    State(String),
+    Leader,
+    Sync {
+        to: String,
+        replay: bool,
+        events: Vec<Message>,
+    },
+    Join {
+        tab: String,
+        position: String,
+        wants: Wants,
+    },
+    Tab {
+        tab: String,
+        wants: Wants,
+    },
+    Bye {
+        tab: String,
+    },
+}
+
+/// What a tab wants of the stream: its topics (empty: all) and whether it is visible.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Wants {
+    pub topics: String,
+    pub visible: bool,
+}
+
+pub fn encode(said: &Said) -> JsValue {
+    let mut parts: Vec<&str> = Vec::new();
+    let visible = |w: &Wants| if w.visible { "1" } else { "" };
+    match said {
+        Said::Event(m) => parts.extend(["ev", &m.kind, &m.data, &m.id]),
+        Said::State(s) => parts.extend(["state", s]),
+        Said::Leader => parts.push("leader"),
+        Said::Sync { to, replay, events } => {
+            parts.extend(["sync", to, if *replay { "1" } else { "" }]);
+            for m in events {
+                parts.extend([&*m.kind, &m.data, &m.id]);
+            }
+        }
+        Said::Join {
+            tab,
+            position,
+            wants,
+        } => parts.extend(["join", tab, position, &wants.topics, visible(wants)]),
+        Said::Tab { tab, wants } => parts.extend(["tab", tab, &wants.topics, visible(wants)]),
+        Said::Bye { tab } => parts.extend(["bye", tab]),
+    }
+    parts
+        .into_iter()
+        .map(JsValue::from_str)
+        .collect::<Array>()
+        .into()
+}
+
+/// The message in `value`, or `None` for anything else (another version's message).
+pub fn decode(value: &JsValue) -> Option<Said> {
+    let array: &Array = wasm_bindgen::JsCast::dyn_ref(value)?;
+    let parts: Vec<String> = array.iter().map(|v| v.as_string()).collect::<Option<_>>()?;
+    let wants = |topics: &String, visible: &String| Wants {
+        topics: topics.clone(),
+        visible: !visible.is_empty(),
+    };
+    let message = |kind: &String, data: &String, id: &String| Message {
+        kind: kind.clone(),
+        data: data.clone(),
+        id: id.clone(),
+    };
+    Some(match parts.as_slice() {
+        [t, kind, data, id] if t == "ev" => Said::Event(message(kind, data, id)),
+        [t, s] if t == "state" => Said::State(s.clone()),
+        [t] if t == "leader" => Said::Leader,
+        [t, to, replay, rest @ ..] if t == "sync" && rest.len() % 3 == 0 => Said::Sync {
+            to: to.clone(),
+            replay: !replay.is_empty(),
+            events: rest
+                .chunks(3)
+                .map(|c| message(&c[0], &c[1], &c[2]))
+                .collect(),
+        },
+        [t, tab, position, topics, visible] if t == "join" => Said::Join {
+            tab: tab.clone(),
+            position: position.clone(),
+            wants: wants(topics, visible),
+        },
+        [t, tab, topics, visible] if t == "tab" => Said::Tab {
+            tab: tab.clone(),
+            wants: wants(topics, visible),
+        },
+        [t, tab] if t == "bye" => Said::Bye { tab: tab.clone() },
+        _ => return None,
+    })
+}
+
+/// The union of what tabs want: every topic any of them wants (all, if one wants all).
+pub fn union<'a>(topics: impl Iterator<Item = &'a str>) -> String {
+    let mut all: Vec<&str> = Vec::new();
+    for list in topics {
+        if list.is_empty() {
+            return String::new();
+        }
+        all.extend(list.split(',').filter(|t| !t.is_empty()));
+    }
+    all.sort_unstable();
+    all.dedup();
+    all.join(",")
+}
+
+/// The recent events of the holder's stream, contiguous: every event after `since`, or
+/// (once a snapshot came) everything from that snapshot on.
+pub struct Ring {
+    events: VecDeque<Message>,
+    since: String,
+    from_snapshot: bool,
+}
+
+impl Ring {
+    /// An empty ring of a stream that starts after `position`.
+    pub fn new(position: String) -> Ring {
+        Ring {
+            events: VecDeque::new(),
+            since: position,
+            from_snapshot: false,
+        }
+    }
+
+    pub fn push(&mut self, message: &Message) {
+        if message.kind == crate::protocol::EventKind::Snapshot.as_str() {
+            self.events.clear();
+            self.from_snapshot = true;
+        }
+        self.events.push_back(message.clone());
+        if self.events.len() > RING
+            && let Some(oldest) = self.events.pop_front()
+        {
+            self.from_snapshot = false;
+            self.since = oldest.id;
+        }
+    }
+
+    /// The events a tab at `position` lacks, or `None` if the ring no longer reaches back
+    /// that far (or the position is of another history).
+    pub fn after(&self, position: &str) -> Option<Vec<Message>> {
+        if !self.from_snapshot && newer(&self.since, position) {
+            return None;
+        }
+        Some(
+            self.events
+                .iter()
+                .filter(|m| newer(&m.id, position))
+                .cloned()
+                .collect(),
+        )
+    }
+}
