@@ -118,18 +118,21 @@ function chromiumCpuMs(): { renderer: number; gpu: number } {
   return total;
 }
 
-/** The page at rest: renderer and GPU CPU over the window, and the frames it painted. */
+/**
+ * The page at rest: renderer and GPU CPU over the window, and the frames the compositor
+ * drew (DrawFrame in a Chromium trace of the window).
+ */
 async function atRest(page: Page): Promise<string> {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send("Performance.enable");
-  const frames = async () => (await cdp.send("Performance.getMetrics")).metrics.find((m) => m.name === "Frames")?.value ?? 0;
-  const [before, framesBefore, start] = [chromiumCpuMs(), await frames(), Date.now()];
+  await page.context().browser()!.startTracing(page, { categories: ["disabled-by-default-devtools.timeline.frame"] });
+  const [before, start] = [chromiumCpuMs(), Date.now()];
   await new Promise((done) => setTimeout(done, WINDOW_MS)); // the measured window itself
-  const [after, framesAfter, seconds] = [chromiumCpuMs(), await frames(), (Date.now() - start) / 1000];
+  const [after, seconds] = [chromiumCpuMs(), (Date.now() - start) / 1000];
+  const trace = JSON.parse((await page.context().browser()!.stopTracing()).toString()) as { traceEvents: { name: string }[] };
+  const drawn = trace.traceEvents.filter((e) => e.name === "DrawFrame").length;
   const renderer = (after.renderer - before.renderer) / seconds;
   const gpu = (after.gpu - before.gpu) / seconds;
   const share = ((renderer + gpu) / (1000 * cpus().length)) * 100;
-  return `${renderer.toFixed(0)} ms/s | ${gpu.toFixed(0)} ms/s | **${share.toFixed(1)} %** | ${((framesAfter - framesBefore) / seconds).toFixed(1)}`;
+  return `${renderer.toFixed(0)} ms/s | ${gpu.toFixed(0)} ms/s | **${share.toFixed(1)} %** | ${(drawn / seconds).toFixed(1)}`;
 }
 
 test("the dashboard at rest, the ticker at 100 and 500 quotes/s, and the first load", async ({ browser }) => {
@@ -150,17 +153,23 @@ test("the dashboard at rest, the ticker at 100 and 500 quotes/s, and the first l
       await quiet.stop();
     }
 
-    for (const rate of [100, 500]) {
+    // 4x: the renderer's CPU slowed by DevTools, so that neither build sits at the 60 fps
+    // ceiling (on a fast day both reach it at 500 quotes/s).
+    for (const [rate, slowdown] of [[100, 1], [500, 1], [500, 4]]) {
       const server = await serve(build, rate);
       try {
         const page = await browser.newPage({ ignoreHTTPSErrors: true });
+        if (slowdown > 1) {
+          const cdp = await page.context().newCDPSession(page);
+          await cdp.send("Emulation.setCPUThrottlingRate", { rate: slowdown });
+        }
         await page.goto(`${server.base}/`);
         await page.locator("tr.quote").nth(SYMBOLS.length - 1).waitFor();
         await page.locator(`.connection[data-state="live"]`).waitFor();
         await page.waitForTimeout(2_000); // settle: the measured window starts warm
         const s = await measure(page);
         load.push(
-          `| ${build.name} | ${rate} quotes/s, ${SYMBOLS.length} symbols | ${s.fps.toFixed(1)} | ${s.longTasks} | ${s.longestMs.toFixed(0)} ms | ` +
+          `| ${build.name} | ${rate} quotes/s, ${SYMBOLS.length} symbols${slowdown > 1 ? `, CPU ÷${slowdown}` : ""} | ${s.fps.toFixed(1)} | ${s.longTasks} | ${s.longestMs.toFixed(0)} ms | ` +
             `${s.mainThreadMsPerS.toFixed(0)} ms/s | ${s.scriptMsPerS.toFixed(0)} / ${s.styleMsPerS.toFixed(0)} / ${s.layoutMsPerS.toFixed(0)} ms/s |`,
         );
         await page.close();
@@ -190,7 +199,7 @@ test("the dashboard at rest, the ticker at 100 and 500 quotes/s, and the first l
     }
   }
   console.log(
-    `\n| at rest (10 s, ${cpus().length} cores) | renderer | GPU process | of the machine | frames/s |\n| --- | ---: | ---: | ---: | ---: |\n${rest.join("\n")}`,
+    `\n| at rest (10 s, ${cpus().length} cores) | renderer | GPU process | of the machine | frames drawn/s |\n| --- | ---: | ---: | ---: | ---: |\n${rest.join("\n")}`,
   );
   console.log(
     `\n| build | ticker | frames/s | long tasks (10 s) | longest | main thread busy | of which script / style / layout |\n` +

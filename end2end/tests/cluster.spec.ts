@@ -4,14 +4,7 @@
 import { expect, test } from "@playwright/test";
 import { Nginx, Redis } from "./cluster";
 import { startJob, unique } from "./helpers";
-import { BIN, serverEnv, freePort, Server } from "./servers";
-
-/** Event streams a node has open (its `/metrics`). */
-async function streams(node: Server): Promise<number> {
-  const text = await (await fetch(`${node.base}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith('livedash_sse_connections{topic="toasts"} '));
-  return line ? Number(line.split(" ")[1]) : 0;
-}
+import { BIN, serverEnv, freePort, openStreams, Server } from "./servers";
 
 test("through nginx, the page shows a toast published on another node and keeps working when its node is killed", async ({ page }) => {
   const redis = await Redis.start();
@@ -33,7 +26,7 @@ test("through nginx, the page shows a toast published on another node and keeps 
     let mine = -1;
     await expect
       .poll(async () => {
-        const open = await Promise.all(nodes.map(streams));
+        const open = await Promise.all(nodes.map((node) => openStreams(node.base)));
         mine = open.findIndex((n) => n > 0);
         return open.reduce((a, b) => a + b);
       })

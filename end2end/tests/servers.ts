@@ -123,3 +123,17 @@ export class Server {
     return fetch(`${this.base}/api/notifications`, { method: "POST", body: JSON.stringify({ level: "info", title }) });
   }
 }
+
+/** Event streams open on the server at `base`, as it counts them (every stream carries toasts). */
+export async function openStreams(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith('livedash_sse_connections{topic="toasts"} '));
+  return line ? Number(line.split(" ")[1]) : 0;
+}
+
+/** The binary under test on a port of its own, started with `extra` flags. */
+export async function startServer(extra: string[] = []): Promise<Server> {
+  const server = await Server.on({ bin: BIN, env: serverEnv() });
+  await server.start(extra);
+  return server;
+}

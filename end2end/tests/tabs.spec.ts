@@ -1,17 +1,10 @@
 // One stream per browser: the tabs of one browser context elect a holder (Web Locks) that
 // keeps the only stream and relays its events to the others (BroadcastChannel). Each test
 // that counts streams starts a server of its own, so no other test's page is counted.
-import { test as plain, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import type { Browser, BrowserContext, Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
 import { startJob, unique } from "./helpers";
-import { BIN, Server, serverEnv } from "./servers";
-
-/** Open event streams on `base`, as the server counts them (every stream carries toasts). */
-async function streams(base: string): Promise<number> {
-  const text = await (await fetch(`${base}/metrics`)).text();
-  const line = text.split("\n").find((l) => l.startsWith('livedash_sse_connections{topic="toasts"} '));
-  return line ? Number(line.split(" ")[1]) : 0;
-}
+import { openStreams, startServer } from "./servers";
 
 /** `n` tabs of `context` on `base`, each live. */
 async function openTabs(context: BrowserContext, base: string, n: number): Promise<Page[]> {
@@ -27,12 +20,6 @@ async function openTabs(context: BrowserContext, base: string, n: number): Promi
 
 const role = (page: Page) => page.evaluate(() => document.documentElement.dataset.stream);
 
-async function ownServer(extra: string[] = []): Promise<Server> {
-  const server = await Server.on({ bin: BIN, env: serverEnv() });
-  await server.start(extra);
-  return server;
-}
-
 async function withContext<T>(browser: Browser, f: (context: BrowserContext) => Promise<T>): Promise<T> {
   const context = await browser.newContext();
   try {
@@ -43,14 +30,14 @@ async function withContext<T>(browser: Browser, f: (context: BrowserContext) => 
 }
 
 test("ten tabs share one stream, and a toast reaches each of them once", async ({ browser }) => {
-  const server = await ownServer();
+  const server = await startServer();
   try {
     await withContext(browser, async (context) => {
       const pages = await openTabs(context, server.base, 10);
       const roles = await Promise.all(pages.map(role));
       expect(roles.filter((r) => r === "leader")).toHaveLength(1);
       expect(roles.filter((r) => r === "follower")).toHaveLength(9);
-      await expect.poll(() => streams(server.base)).toBe(1);
+      await expect.poll(() => openStreams(server.base)).toBe(1);
 
       const title = unique("To every tab");
       await server.notify(title);
@@ -58,7 +45,7 @@ test("ten tabs share one stream, and a toast reaches each of them once", async (
         await expect(page.locator(".toast", { hasText: title })).toHaveCount(1);
         await expect(page.locator(".feed-item", { hasText: title })).toHaveCount(1);
       }
-      expect(await streams(server.base)).toBe(1);
+      expect(await openStreams(server.base)).toBe(1);
     });
   } finally {
     await server.stop();
@@ -66,7 +53,7 @@ test("ten tabs share one stream, and a toast reaches each of them once", async (
 });
 
 test("closing the holder: another tab takes over within 2 s, and a toast sent meanwhile shows once in every tab", async ({ browser }) => {
-  const server = await ownServer();
+  const server = await startServer();
   try {
     await withContext(browser, async (context) => {
       const pages = await openTabs(context, server.base, 4);
@@ -92,7 +79,7 @@ test("closing the holder: another tab takes over within 2 s, and a toast sent me
         await expect(page.locator(".feed-item", { hasText: during })).toHaveCount(1);
         await expect(page.locator(".feed-item", { hasText: before })).toHaveCount(1);
       }
-      await expect.poll(() => streams(server.base)).toBe(1);
+      await expect.poll(() => openStreams(server.base)).toBe(1);
     });
   } finally {
     await server.stop();
@@ -115,53 +102,8 @@ test("ten tabs over HTTP/1.1 all load, go live, and their buttons work", async (
   });
 });
 
-/** Makes the page believe it is hidden (or shown), as a tab in the background is. */
-async function setHidden(page: Page, hidden: boolean): Promise<void> {
-  await page.evaluate((hidden) => {
-    Object.defineProperty(document, "hidden", { configurable: true, get: () => hidden });
-    Object.defineProperty(document, "visibilityState", { configurable: true, get: () => (hidden ? "hidden" : "visible") });
-    document.dispatchEvent(new Event("visibilitychange"));
-  }, hidden);
-}
-
-test("a hidden browser's stream pauses after the configured time and resumes with Last-Event-ID", async ({ page }) => {
-  const server = await ownServer(["--hidden-pause-secs", "1"]);
-  try {
-    const resumedFrom: string[] = [];
-    page.on("request", (r) => {
-      if (r.url().includes("/api/events")) resumedFrom.push(r.headers()["last-event-id"] ?? "");
-    });
-    await page.goto(server.base);
-    await expect(page.locator(".connection")).toHaveAttribute("data-state", "live");
-    await setHidden(page, true);
-    await expect(page.locator(".connection")).toHaveAttribute("data-state", "paused");
-    await expect.poll(() => streams(server.base)).toBe(0);
-
-    const title = unique("While hidden");
-    await server.notify(title);
-    const opened = resumedFrom.length;
-    await setHidden(page, false);
-    await expect(page.locator(".connection")).toHaveAttribute("data-state", "live");
-    await expect(page.locator(".toast", { hasText: title })).toHaveCount(1);
-    expect(resumedFrom.length).toBe(opened + 1);
-    expect(resumedFrom.at(-1), "the stream reopened without its position").toMatch(/^\d+-\d+$/);
-  } finally {
-    await server.stop();
-  }
-});
-
-// Plain `test`: while offline, Chromium logs the failed attempts as console errors.
-plain("offline, then online: live again within 1 s", async ({ page, context }) => {
-  await page.goto("/");
-  await expect(page.locator(".connection")).toHaveAttribute("data-state", "live");
-  await context.setOffline(true);
-  await expect(page.locator(".connection")).toHaveAttribute("data-state", "offline");
-  await context.setOffline(false);
-  await expect(page.locator(".connection")).toHaveAttribute("data-state", "live", { timeout: 1_000 });
-});
-
 test("without Web Locks, each tab keeps a stream of its own, as before", async ({ browser }) => {
-  const server = await ownServer();
+  const server = await startServer();
   try {
     await withContext(browser, async (context) => {
       await context.addInitScript(() => {
@@ -169,7 +111,7 @@ test("without Web Locks, each tab keeps a stream of its own, as before", async (
       });
       const pages = await openTabs(context, server.base, 2);
       expect(await Promise.all(pages.map(role))).toEqual(["solo", "solo"]);
-      await expect.poll(() => streams(server.base)).toBe(2);
+      await expect.poll(() => openStreams(server.base)).toBe(2);
       const title = unique("Alone");
       await server.notify(title);
       for (const page of pages) await expect(page.locator(".toast", { hasText: title })).toHaveCount(1);

@@ -51,6 +51,8 @@ pub struct Inbox {
     build: String,
     frames: Rc<Frames>,
     position: RefCell<String>,
+    /// The position parsed, so that each event's id is the only one parsed.
+    parsed: Cell<Option<EventId>>,
     /// Relayed events held back while this tab catches up.
     held: RefCell<Option<Vec<Message>>>,
     timings: Cell<Timings>,
@@ -63,6 +65,7 @@ impl Inbox {
             frames: Frames::new(store),
             store,
             build,
+            parsed: Cell::new(position.parse().ok()),
             position: RefCell::new(position),
             held: RefCell::new(None),
             timings: Cell::new(Timings::default()),
@@ -121,13 +124,15 @@ impl Inbox {
         else {
             return; // a kind of a newer server: skipped, not fatal
         };
-        if !newer(&message.id, &self.position.borrow()) {
+        let id = message.id.parse::<EventId>().ok();
+        if !after(id, self.parsed.get()) {
             return;
         }
         match json::event(kind, &message.data) {
             Ok(event) => {
                 if !message.id.is_empty() {
                     *self.position.borrow_mut() = message.id.clone();
+                    self.parsed.set(id);
                 }
                 self.frames.push(event);
             }
@@ -156,8 +161,12 @@ impl Inbox {
 /// Whether event `id` comes after `position`: same epoch and a higher sequence, or
 /// another epoch (or an id that does not parse, which is applied rather than lost).
 pub fn newer(id: &str, position: &str) -> bool {
-    match (id.parse::<EventId>(), position.parse::<EventId>()) {
-        (Ok(id), Ok(position)) => id.epoch != position.epoch || id.seq > position.seq,
+    after(id.parse().ok(), position.parse().ok())
+}
+
+fn after(id: Option<EventId>, position: Option<EventId>) -> bool {
+    match (id, position) {
+        (Some(id), Some(position)) => id.epoch != position.epoch || id.seq > position.seq,
         _ => true,
     }
 }

@@ -104,20 +104,48 @@ async fn read(
     let reader: ReadableStreamDefaultReader = body.get_reader().dyn_into()?;
     sink.opened();
     let mut parser = Parser::default();
+    let mut busy_since = js_sys::Date::now();
     loop {
+        let asked = js_sys::Date::now();
         let chunk = JsFuture::from(reader.read()).await?;
+        // A read of data already buffered resolves at once, in the same task (promises
+        // settle in microtasks); only a read that waited for the network began a new one.
+        if js_sys::Date::now() - asked > 1.0 {
+            busy_since = js_sys::Date::now();
+        }
         if Reflect::get(&chunk, &JsValue::from_str("done"))?.is_truthy() {
             return Ok(Ending::Lost);
         }
         let bytes: Uint8Array = Reflect::get(&chunk, &JsValue::from_str("value"))?.dyn_into()?;
-        match parser.push(&bytes.to_vec()) {
-            Ok(frames) if frames.is_empty() => {}
-            Ok(frames) => sink.frames(frames),
-            // A server that never completes an event is not a stream we can follow.
-            Err(_) => {
-                let _ = JsFuture::from(reader.cancel()).await;
-                return Ok(Ending::Lost);
+        // A server that never completes an event is not a stream we can follow (the
+        // caller aborts the request).
+        let Ok(mut frames) = parser.push(&bytes.to_vec()) else {
+            return Ok(Ending::Lost);
+        };
+        // A chunk can hold hundreds of events (a page that fell behind gets them in one
+        // read); EventSource dispatched each as its own task, and so must we, or one chunk
+        // becomes one long task that blocks the frames. So: a slice at a time, and back to
+        // the browser whenever this has run for a few milliseconds.
+        while !frames.is_empty() {
+            let rest = frames.split_off(frames.len().min(SLICE));
+            sink.frames(std::mem::replace(&mut frames, rest));
+            if js_sys::Date::now() - busy_since > BUSY_MS {
+                pause().await?;
+                busy_since = js_sys::Date::now();
             }
         }
     }
+}
+
+/// Events handed on at once.
+const SLICE: usize = 16;
+/// How long the reader runs before letting the browser render.
+const BUSY_MS: f64 = 8.0;
+
+/// Resumes in a later task (after the browser had a chance to render).
+async fn pause() -> Result<JsValue, JsValue> {
+    let later = js_sys::Promise::new(&mut |resolve, _| {
+        let _ = window().set_timeout_with_callback(&resolve);
+    });
+    JsFuture::from(later).await
 }

@@ -82,53 +82,58 @@ pub fn encode(said: &Said) -> JsValue {
 /// The message in `value`, or `None` for anything else (another version's message).
 pub fn decode(value: &JsValue) -> Option<Said> {
     let array: &Array = wasm_bindgen::JsCast::dyn_ref(value)?;
-    let parts: Vec<String> = array.iter().map(|v| v.as_string()).collect::<Option<_>>()?;
-    let wants = |topics: &String, visible: &String| Wants {
-        topics: topics.clone(),
-        visible: !visible.is_empty(),
+    let len = array.length();
+    let at = |i: u32| array.get(i).as_string();
+    let message = |i: u32| {
+        Some(Message {
+            kind: at(i)?,
+            data: at(i + 1)?,
+            id: at(i + 2)?,
+        })
     };
-    let message = |kind: &String, data: &String, id: &String| Message {
-        kind: kind.clone(),
-        data: data.clone(),
-        id: id.clone(),
+    let wants = |i: u32| {
+        Some(Wants {
+            topics: at(i)?,
+            visible: !at(i + 1)?.is_empty(),
+        })
     };
-    Some(match parts.as_slice() {
-        [t, kind, data, id] if t == "ev" => Said::Event(message(kind, data, id)),
-        [t, s] if t == "state" => Said::State(s.clone()),
-        [t] if t == "leader" => Said::Leader,
-        [t, to, replay, rest @ ..] if t == "sync" && rest.len() % 3 == 0 => Said::Sync {
-            to: to.clone(),
-            replay: !replay.is_empty(),
-            events: rest
-                .chunks(3)
-                .map(|c| message(&c[0], &c[1], &c[2]))
-                .collect(),
+    Some(match (at(0)?.as_str(), len) {
+        ("ev", 4) => Said::Event(message(1)?),
+        ("state", 2) => Said::State(at(1)?),
+        ("leader", 1) => Said::Leader,
+        ("sync", n) if n >= 3 && (n - 3) % 3 == 0 => Said::Sync {
+            to: at(1)?,
+            replay: !at(2)?.is_empty(),
+            events: (3..n).step_by(3).map(message).collect::<Option<_>>()?,
         },
-        [t, tab, position, topics, visible] if t == "join" => Said::Join {
-            tab: tab.clone(),
-            position: position.clone(),
-            wants: wants(topics, visible),
+        ("join", 5) => Said::Join {
+            tab: at(1)?,
+            position: at(2)?,
+            wants: wants(3)?,
         },
-        [t, tab, topics, visible] if t == "tab" => Said::Tab {
-            tab: tab.clone(),
-            wants: wants(topics, visible),
+        ("tab", 4) => Said::Tab {
+            tab: at(1)?,
+            wants: wants(2)?,
         },
-        [t, tab] if t == "bye" => Said::Bye { tab: tab.clone() },
+        ("bye", 2) => Said::Bye { tab: at(1)? },
         _ => return None,
     })
 }
 
 /// The union of what tabs want: every topic any of them wants (all, if one wants all).
 pub fn union<'a>(topics: impl Iterator<Item = &'a str>) -> String {
+    // Kept sorted as it grows, so the same wants always give the same list.
     let mut all: Vec<&str> = Vec::new();
     for list in topics {
         if list.is_empty() {
             return String::new();
         }
-        all.extend(list.split(',').filter(|t| !t.is_empty()));
+        for topic in list.split(',').filter(|t| !t.is_empty()) {
+            if let Err(at) = all.binary_search(&topic) {
+                all.insert(at, topic);
+            }
+        }
     }
-    all.sort_unstable();
-    all.dedup();
     all.join(",")
 }
 

@@ -258,7 +258,10 @@ impl Stream {
         if generation != self.generation.get() {
             return;
         }
-        self.attempt.borrow_mut().take();
+        // Aborting an ended attempt frees what it may still hold (a body left unread).
+        if let Some(attempt) = self.attempt.borrow_mut().take() {
+            attempt.abort();
+        }
         if let Some(watchdog) = self.watchdog.take() {
             watchdog.clear();
         }

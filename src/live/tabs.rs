@@ -33,7 +33,6 @@ use js_sys::{Function, Object, Promise, Reflect};
 use leptos::prelude::{Set, TimeoutHandle, document, set_timeout_with_handle, window};
 use std::{
     cell::{Cell, RefCell},
-    collections::HashMap,
     rc::Rc,
     time::Duration,
 };
@@ -73,8 +72,9 @@ pub struct Tabs {
 /// What only the holder has.
 struct Lead {
     stream: Rc<Stream>,
-    /// The other tabs and what they want.
-    tabs: HashMap<String, Wants>,
+    /// The other tabs and what they want (a handful: a list, not a map, keeps the
+    /// bundle small).
+    tabs: Others,
     /// Resolving it frees the lock.
     release: Option<Function>,
 }
@@ -214,13 +214,15 @@ impl Tabs {
         let stream = Stream::new(self.inbox.clone(), topics, relay);
         *self.lead.borrow_mut() = Some(Lead {
             stream: stream.clone(),
-            tabs: HashMap::new(),
+            tabs: Others::default(),
             release: None,
         });
         stream.open_now();
         self.recompute();
     }
 
+    /// An event of our stream: kept for late joiners, and posted to the tabs there are
+    /// (alone, nothing is posted: a tab joining later catches up from the ring).
     fn relayed(&self, message: &Message) {
         if self.channel.is_none() {
             return;
@@ -230,7 +232,14 @@ impl Tabs {
         } else {
             self.ring.borrow_mut().push(message);
         }
-        self.say(&Said::Event(message.clone()));
+        let alone = self
+            .lead
+            .borrow()
+            .as_ref()
+            .is_none_or(|lead| lead.tabs.0.is_empty());
+        if !alone {
+            self.say(&Said::Event(message.clone()));
+        }
     }
 
     /// Leaves: frees the stream for another tab, or stops waiting for it.
@@ -410,5 +419,26 @@ impl Tabs {
         if !seen {
             lead.stream.pause();
         }
+    }
+}
+
+/// The other tabs, by id, and what each wants.
+#[derive(Default)]
+struct Others(Vec<(String, Wants)>);
+
+impl Others {
+    fn insert(&mut self, tab: String, wants: Wants) {
+        match self.0.iter_mut().find(|(id, _)| *id == tab) {
+            Some((_, old)) => *old = wants,
+            None => self.0.push((tab, wants)),
+        }
+    }
+
+    fn remove(&mut self, tab: &str) {
+        self.0.retain(|(id, _)| id != tab);
+    }
+
+    fn values(&self) -> impl Iterator<Item = &Wants> {
+        self.0.iter().map(|(_, wants)| wants)
     }
 }

@@ -7,22 +7,48 @@ use crate::{
     state::quotes::{Direction, direction},
 };
 use leptos::prelude::*;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+/// A row's flash restarts at most this often: a row that moves ten times a second would
+/// otherwise animate without pause, and at 500 quotes/s the flashes were most of the
+/// frame's cost (README "Performance").
+const FLASH_EVERY_MS: u64 = 1_000;
 
 /// One row per symbol, re-rendered from its series when that changes (Leptos patches the
 /// cells in place); one reactive closure per row keeps the bundle small (see `job_card.rs`).
 #[component]
 pub fn QuoteRow(series: RwSignal<QuoteSeries>) -> impl IntoView {
-    move || series.with(row)
+    let flashed = Flashed::default();
+    move || series.with(|s| row(s, &flashed))
 }
 
-fn row(series: &QuoteSeries) -> impl IntoView + use<> {
+/// When this row's flash last restarted (the quote's time) and which of the two identical
+/// animations it runs: switching between them is what restarts it.
+#[derive(Default)]
+struct Flashed(AtomicU64);
+
+impl Flashed {
+    /// The animation (0 or 1) for a move at `at_ms`: the other one if the last restart
+    /// is long enough ago, else the same (the running flash goes on).
+    fn parity(&self, at_ms: u64) -> u64 {
+        let last = self.0.load(Ordering::Relaxed);
+        let (since, parity) = (last >> 1, last & 1);
+        if at_ms.saturating_sub(since) < FLASH_EVERY_MS && last != 0 {
+            return parity;
+        }
+        let parity = parity ^ 1;
+        self.0.store(at_ms << 1 | parity, Ordering::Relaxed);
+        parity
+    }
+}
+
+fn row(series: &QuoteSeries, flashed: &Flashed) -> impl IntoView + use<> {
     let quote = &series.quote;
     let change = quote.change();
     let trend = if change >= 0.0 { "gain" } else { "loss" };
-    // Two identical animations alternate by tick parity, so every update restarts it.
     let flash = match direction(series) {
-        Direction::Up => format!("flash-up-{}", series.ticks % 2),
-        Direction::Down => format!("flash-down-{}", series.ticks % 2),
+        Direction::Up => format!("flash-up-{}", flashed.parity(quote.ts_ms)),
+        Direction::Down => format!("flash-down-{}", flashed.parity(quote.ts_ms)),
         Direction::Flat => String::new(),
     };
     view! {
