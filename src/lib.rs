@@ -11,8 +11,9 @@
 //! numbers it, folds it into the current state with the **reducers** (`state/`) and fans
 //! its encoded frame out; the **SSE handler** (`server/http/events.rs`) writes it to each
 //! tab's stream, applying the delivery policy (`server/hub/delivery.rs`); the **network**
-//! (`server/net/`) carries it; in the browser the **live connection** (`live/browser.rs`)
-//! decodes it with the **protocol** (`protocol/`) and applies it to the reactive **store**
+//! (`server/net/`) carries it; in the browser the **live connection** (`live/`: one stream
+//! per browser, held by one tab and relayed to the others) decodes it with the
+//! **protocol** (`protocol/`) and applies it to the reactive **store**
 //! (`app/store.rs`), whose signals drive the **components** (`app/components/`).
 //!
 //! - `protocol`: the wire contract, identical on both sides.
@@ -47,7 +48,7 @@ pub mod app;
 pub mod protocol;
 pub mod state;
 
-/// The browser's end of the stream: an EventSource feeding the store.
+/// The browser's end of the stream: one per browser, shared by its tabs, feeding the store.
 #[cfg(feature = "hydrate")]
 #[path = "live/browser.rs"]
 pub mod live;

@@ -3,7 +3,7 @@
 // the watchdog; coming back online reopens it at once.
 import { test as plain, type Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { openLive, unique } from "./helpers";
+import { countStreamAttempts, openLive, unique } from "./helpers";
 import { openStreams, startServer } from "./servers";
 
 /** Makes the page believe it is hidden (or shown), as a tab in the background is. */
@@ -44,16 +44,13 @@ test("a hidden browser's stream pauses after the configured time and resumes wit
 test("a stream silent for two heartbeat periods is reopened by the watchdog", async ({ page }) => {
   // The page's clock is Playwright's: time jumps as after a sleep, and no heartbeat came.
   await page.clock.install();
-  let opened = 0;
-  page.on("request", (r) => {
-    if (r.url().includes("/api/events")) opened += 1;
-  });
+  const opened = countStreamAttempts(page);
   await openLive(page);
-  expect(opened).toBe(1);
+  expect(opened()).toBe(1);
   await page.clock.runFor(29_000); // under two periods of the server's 15 s heartbeat
-  expect(opened).toBe(1);
+  expect(opened()).toBe(1);
   await page.clock.runFor(16_000); // past them: the next check finds the stream stale
-  await expect.poll(() => opened).toBe(2);
+  await expect.poll(opened).toBe(2);
   await expect(page.locator(".connection")).toHaveAttribute("data-state", "live");
 });
 
@@ -65,4 +62,23 @@ plain("offline, then online: live again within 1 s", async ({ page, context }) =
   await expect(page.locator(".connection")).toHaveAttribute("data-state", "offline");
   await context.setOffline(false);
   await expect(page.locator(".connection")).toHaveAttribute("data-state", "live", { timeout: 1_000 });
+});
+
+// Plain `test`: Chromium logs the refused attempt as a console error.
+plain("a 503 from the stream is retried no sooner than its Retry-After", async ({ page }) => {
+  await page.clock.install();
+  const opened = countStreamAttempts(page);
+  const stream = /\/api\/events/;
+  await page.route(stream, (route) =>
+    route.fulfill({ status: 503, headers: { "Retry-After": "20" }, contentType: "application/json", body: '{"error":"too many streams"}' }),
+  );
+  await page.goto("/");
+  await expect.poll(opened).toBe(1);
+  await expect(page.locator(".connection")).toHaveAttribute("data-state", "reconnecting");
+  await page.unroute(stream);
+  await page.clock.runFor(19_000);
+  expect(opened(), "retried before the server's Retry-After").toBe(1);
+  await page.clock.runFor(2_000);
+  await expect.poll(opened).toBe(2);
+  await expect(page.locator(".connection")).toHaveAttribute("data-state", "live");
 });

@@ -1,5 +1,5 @@
 import { expect, test } from "./fixtures";
-import { openLive } from "./helpers";
+import { countStreamAttempts, openLive } from "./helpers";
 
 /**
  * When the dashboard leaves the page, its stream is closed for good: a backoff timer that
@@ -8,13 +8,9 @@ import { openLive } from "./helpers";
  */
 test("a pending reconnect is cancelled when the dashboard is cleaned up", async ({ page }) => {
   await page.clock.install();
-  // Every attempt at the stream the page makes.
-  let opened = 0;
-  page.on("request", (r) => {
-    if (r.url().includes("/api/events")) opened += 1;
-  });
+  const opened = countStreamAttempts(page);
   await openLive(page);
-  expect(opened).toBe(1);
+  expect(opened()).toBe(1);
 
   // The browser says it went offline: the page drops the stream and schedules a reconnect.
   await page.evaluate(() => window.dispatchEvent(new Event("offline")));
@@ -28,5 +24,5 @@ test("a pending reconnect is cancelled when the dashboard is cleaned up", async 
   await expect(page.locator(".not-found")).toBeVisible();
 
   await page.clock.runFor(120_000);
-  expect(opened, "a stream was opened after the dashboard was gone").toBe(1);
+  expect(opened(), "a stream was opened after the dashboard was gone").toBe(1);
 });

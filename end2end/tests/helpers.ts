@@ -50,3 +50,12 @@ export async function settleToasts(page: Page): Promise<void> {
     .first()
     .evaluate((el) => Promise.all(el.getAnimations().filter((a) => (a as CSSAnimation).animationName === "toast-in").map((a) => a.finished)));
 }
+
+/** Counts the page's attempts at the event stream from now on; call it to read the count. */
+export function countStreamAttempts(page: Page): () => number {
+  let opened = 0;
+  page.on("request", (r) => {
+    if (r.url().includes("/api/events")) opened += 1;
+  });
+  return () => opened;
+}

@@ -26,15 +26,15 @@
 use super::{
     inbox::{Inbox, Message},
     relay::{self, Ring, Said, Wants},
-    stream::{Relay, Stream},
+    stream::Stream,
 };
-use crate::{app::store::Connection, protocol::HELLO};
+use crate::app::store::Connection;
+use holder::Lead;
 use js_sys::{Function, Object, Promise, Reflect};
-use leptos::prelude::{Set, TimeoutHandle, document, set_timeout_with_handle, window};
+use leptos::prelude::{Set, TimeoutHandle, document, window};
 use std::{
     cell::{Cell, RefCell},
     rc::Rc,
-    time::Duration,
 };
 use wasm_bindgen::{JsCast, JsValue, prelude::*};
 use web_sys::{AbortController, BroadcastChannel, MessageEvent};
@@ -42,6 +42,9 @@ use web_sys::{AbortController, BroadcastChannel, MessageEvent};
 /// The lock and the channel; the version keeps tabs of builds that speak another relay
 /// protocol apart (each group then elects its own holder).
 const NAME: &str = "livedash-stream-1";
+
+#[path = "holder.rs"]
+mod holder;
 
 #[wasm_bindgen]
 extern "C" {
@@ -67,16 +70,6 @@ pub struct Tabs {
     /// The last `hello` relayed (a late tab learns the stream's build and timings from it).
     hello: RefCell<Option<Message>>,
     hidden_timer: Cell<Option<TimeoutHandle>>,
-}
-
-/// What only the holder has.
-struct Lead {
-    stream: Rc<Stream>,
-    /// The other tabs and what they want (a handful: a list, not a map, keeps the
-    /// bundle small).
-    tabs: Others,
-    /// Resolving it frees the lock.
-    release: Option<Function>,
 }
 
 impl Tabs {
@@ -192,56 +185,6 @@ impl Tabs {
         held
     }
 
-    /// Opens the stream for every tab, from this tab's position.
-    fn lead_now(self: &Rc<Self>) {
-        // What arrived while waiting for a catch-up comes again on our own stream.
-        self.inbox.catch_up(&[], false);
-        *self.ring.borrow_mut() = Ring::new(self.inbox.position());
-        let (on_event, on_state) = (Rc::downgrade(self), Rc::downgrade(self));
-        let relay = Relay {
-            event: Box::new(move |message| {
-                if let Some(tabs) = on_event.upgrade() {
-                    tabs.relayed(message);
-                }
-            }),
-            state: Box::new(move |state| {
-                if let Some(tabs) = on_state.upgrade() {
-                    tabs.say(&Said::State(state.as_str().to_owned()));
-                }
-            }),
-        };
-        let topics = self.wants.borrow().topics.clone();
-        let stream = Stream::new(self.inbox.clone(), topics, relay);
-        *self.lead.borrow_mut() = Some(Lead {
-            stream: stream.clone(),
-            tabs: Others::default(),
-            release: None,
-        });
-        stream.open_now();
-        self.recompute();
-    }
-
-    /// An event of our stream: kept for late joiners, and posted to the tabs there are
-    /// (alone, nothing is posted: a tab joining later catches up from the ring).
-    fn relayed(&self, message: &Message) {
-        if self.channel.is_none() {
-            return;
-        }
-        if message.kind == HELLO {
-            *self.hello.borrow_mut() = Some(message.clone());
-        } else {
-            self.ring.borrow_mut().push(message);
-        }
-        let alone = self
-            .lead
-            .borrow()
-            .as_ref()
-            .is_none_or(|lead| lead.tabs.0.is_empty());
-        if !alone {
-            self.say(&Said::Event(message.clone()));
-        }
-    }
-
     /// Leaves: frees the stream for another tab, or stops waiting for it.
     pub fn leave(&self) {
         if !self.joined.replace(false) {
@@ -312,34 +255,6 @@ impl Tabs {
         }
     }
 
-    /// A tab joined at `position`: catch it up from the ring, or rewind the stream.
-    fn joined_us(self: &Rc<Self>, tab: String, position: String, wants: Wants) {
-        let Some(stream) = self.stream() else {
-            return;
-        };
-        if let Some(lead) = self.lead.borrow_mut().as_mut() {
-            lead.tabs.insert(tab.clone(), wants);
-        }
-        let caught_up = self.ring.borrow().after(&position);
-        let hello = self.hello.borrow().clone();
-        let replay = caught_up.is_some();
-        let events = hello
-            .into_iter()
-            .chain(caught_up.unwrap_or_default())
-            .collect();
-        self.say(&Said::Sync {
-            to: tab,
-            replay,
-            events,
-        });
-        self.say(&Said::State(stream.state().as_str().to_owned()));
-        if !replay {
-            *self.ring.borrow_mut() = Ring::new(position.clone());
-            stream.rewind(position);
-        }
-        self.recompute();
-    }
-
     /// This tab was shown or hidden.
     pub fn visibility(self: &Rc<Self>, visible: bool) {
         self.wants.borrow_mut().visible = visible;
@@ -370,75 +285,5 @@ impl Tabs {
         if let Some(stream) = self.stream() {
             stream.offline();
         }
-    }
-
-    /// The holder follows what the tabs want: the union of their topics, and a pause
-    /// once none has been visible for the server's `hidden_pause`.
-    fn recompute(self: &Rc<Self>) {
-        let (stream, topics, visible) = {
-            let lead = self.lead.borrow();
-            let Some(lead) = lead.as_ref() else { return };
-            let own = self.wants.borrow();
-            let all = || std::iter::once(&*own).chain(lead.tabs.values());
-            let topics = relay::union(all().map(|w| w.topics.as_str()));
-            (lead.stream.clone(), topics, all().any(|w| w.visible))
-        };
-        stream.set_topics(topics);
-        if visible {
-            if let Some(timer) = self.hidden_timer.take() {
-                timer.clear();
-            }
-            if stream.state() == Connection::Paused {
-                stream.kick();
-            }
-            return;
-        }
-        let pending = self.hidden_timer.take();
-        if pending.is_some() || stream.state() == Connection::Paused {
-            self.hidden_timer.set(pending);
-            return;
-        }
-        let weak = Rc::downgrade(self);
-        let pause = Duration::from_millis(self.inbox.timings().hidden_pause_ms);
-        let timer = set_timeout_with_handle(
-            move || {
-                if let Some(tabs) = weak.upgrade() {
-                    tabs.hidden_timer.set(None);
-                    tabs.pause_if_unseen();
-                }
-            },
-            pause,
-        );
-        self.hidden_timer.set(timer.ok());
-    }
-
-    fn pause_if_unseen(&self) {
-        let lead = self.lead.borrow();
-        let Some(lead) = lead.as_ref() else { return };
-        let seen = self.wants.borrow().visible || lead.tabs.values().any(|w| w.visible);
-        if !seen {
-            lead.stream.pause();
-        }
-    }
-}
-
-/// The other tabs, by id, and what each wants.
-#[derive(Default)]
-struct Others(Vec<(String, Wants)>);
-
-impl Others {
-    fn insert(&mut self, tab: String, wants: Wants) {
-        match self.0.iter_mut().find(|(id, _)| *id == tab) {
-            Some((_, old)) => *old = wants,
-            None => self.0.push((tab, wants)),
-        }
-    }
-
-    fn remove(&mut self, tab: &str) {
-        self.0.retain(|(id, _)| id != tab);
-    }
-
-    fn values(&self) -> impl Iterator<Item = &Wants> {
-        self.0.iter().map(|(_, wants)| wants)
     }
 }

@@ -2,8 +2,9 @@
 //!
 //! Everything that crosses the network is defined here once: the live [`Event`]s and their
 //! wire names ([`EventKind`]), the [`Topic`]s a stream can carry, the payload types (quotes,
-//! jobs, toasts), the request bodies of the publish API, and the SSE framing (an encoder and a
-//! parser). Neither side spells an event name or a field by hand, so they cannot drift.
+//! jobs, toasts), the request bodies of the publish API, the SSE framing (an encoder and a
+//! parser) and the schedule every client reconnects on (`reconnect`). Neither side spells
+//! an event name or a field by hand, so they cannot drift.
 
 mod event;
 mod job;

@@ -1,6 +1,7 @@
 //! Server-Sent Events framing: the encoder the server writes with, and an incremental parser
 //! following the WHATWG HTML "event stream interpretation" rules, for every Rust consumer of
-//! a stream: the CLI's `watch` and `run` (`cli/feed.rs`), and the tests.
+//! a stream: the browser (`live/reader.rs`), the CLI's `watch` and `run` (`cli/feed.rs`),
+//! and the tests.
 
 use super::{Event, EventId};
 

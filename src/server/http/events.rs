@@ -68,8 +68,9 @@ pub async fn events(
         .map(Throttle::per_second)
         .transpose()
         .map_err(ApiError::BadRequest)?;
-    // The header (sent by a reconnecting EventSource) wins over the query parameter. An
-    // id that does not parse is treated like one from another server: a snapshot.
+    // The header (sent by the page and the CLI, and by a reconnecting EventSource) wins over
+    // the query parameter. An id that does not parse is treated like one from another
+    // server: a snapshot.
     let last = headers
         .get("last-event-id")
         .and_then(|v| v.to_str().ok())
