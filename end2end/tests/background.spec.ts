@@ -3,7 +3,7 @@
 // the watchdog; coming back online reopens it at once.
 import { test as plain, type Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { countStreamAttempts, openLive, unique } from "./helpers";
+import { countStreamAttempts, unique } from "./helpers";
 import { openStreams, startServer } from "./servers";
 
 /** Makes the page believe it is hidden (or shown), as a tab in the background is. */
@@ -42,16 +42,23 @@ test("a hidden browser's stream pauses after the configured time and resumes wit
 });
 
 test("a stream silent for two heartbeat periods is reopened by the watchdog", async ({ page }) => {
-  // The page's clock is Playwright's: time jumps as after a sleep, and no heartbeat came.
-  await page.clock.install();
-  const opened = countStreamAttempts(page);
-  await openLive(page);
-  expect(opened()).toBe(1);
-  await page.clock.runFor(29_000); // under two periods of the server's 15 s heartbeat
-  expect(opened()).toBe(1);
-  await page.clock.runFor(16_000); // past them: the next check finds the stream stale
-  await expect.poll(opened).toBe(2);
-  await expect(page.locator(".connection")).toHaveAttribute("data-state", "live");
+  // A server whose stream stays quiet (no quotes, 15 s heartbeats); the page's clock is
+  // Playwright's: time jumps as after a sleep, while no heartbeat comes.
+  const server = await startServer(["--quote-rate", "0.01"]);
+  try {
+    await page.clock.install();
+    const opened = countStreamAttempts(page);
+    await page.goto(server.base);
+    await expect(page.locator(".connection")).toHaveAttribute("data-state", "live");
+    expect(opened()).toBe(1);
+    await page.clock.runFor(29_000); // under two periods of the heartbeat
+    expect(opened()).toBe(1);
+    await page.clock.runFor(9_000); // past two periods and the next check (every half period)
+    await expect.poll(opened).toBe(2);
+    await expect(page.locator(".connection")).toHaveAttribute("data-state", "live");
+  } finally {
+    await server.stop();
+  }
 });
 
 // Plain `test`: while offline, Chromium logs the failed attempts as console errors.

@@ -33,13 +33,14 @@ export async function busyDashboard(page: Page): Promise<void> {
   for (const kind of ["phases", "batch", "logs"]) {
     await startJob(page, kind);
   }
+  await expect
+    .poll(async () => Number(await percent.getByRole("progressbar").getAttribute("aria-valuenow")))
+    .toBeGreaterThan(10);
+  // The toast last: it dismisses itself after 5 s, which waiting for progress could outlast.
   await page.request.post("/api/notifications", {
     data: { level: "success", title: "Deploy finished", body: "api-7 is serving build 2026.11.21" },
   });
   await expect(page.locator(".toast")).not.toHaveCount(0);
-  await expect
-    .poll(async () => Number(await percent.getByRole("progressbar").getAttribute("aria-valuenow")))
-    .toBeGreaterThan(10);
   await settleToasts(page);
 }
 

@@ -210,11 +210,12 @@ impl Stream {
         self.show(Connection::Live);
     }
 
-    /// Checks every heartbeat period (as the stream's `hello` gave it, so it starts with
-    /// the first frames) that the stream is not stale.
+    /// Checks every half heartbeat period (as the stream's `hello` gave it, so it starts
+    /// with the first frames) that the stream is not stale: a silent stream is reopened
+    /// between two and two and a half periods after its last byte.
     fn watch(self: &Rc<Self>) {
         let weak = Rc::downgrade(self);
-        let period = Duration::from_millis(self.inbox.timings().heartbeat_ms);
+        let period = Duration::from_millis(self.inbox.timings().heartbeat_ms / 2);
         let watchdog = set_interval_with_handle(
             move || {
                 if let Some(stream) = weak.upgrade()
