@@ -6,12 +6,15 @@
 use super::{
     super::{
         inbox::Message,
-        relay::{self, Ring, Said, Wants},
+        relay::{Ring, Said, Wants},
         stream::{Relay, Stream},
     },
     Tabs,
 };
-use crate::{app::store::Connection, protocol::HELLO};
+use crate::{
+    app::store::Connection,
+    protocol::{HELLO, union_of_lists},
+};
 use js_sys::Function;
 use leptos::prelude::set_timeout_with_handle;
 use std::{rc::Rc, time::Duration};
@@ -113,7 +116,7 @@ impl Tabs {
             let Some(lead) = lead.as_ref() else { return };
             let own = self.wants.borrow();
             let all = || std::iter::once(&*own).chain(lead.tabs.values());
-            let topics = relay::union(all().map(|w| w.topics.as_str()));
+            let topics = union_of_lists(all().map(|w| w.topics.as_str()));
             (lead.stream.clone(), topics, all().any(|w| w.visible))
         };
         stream.set_topics(topics);

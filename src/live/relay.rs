@@ -120,23 +120,6 @@ pub fn decode(value: &JsValue) -> Option<Said> {
     })
 }
 
-/// The union of what tabs want: every topic any of them wants (all, if one wants all).
-pub fn union<'a>(topics: impl Iterator<Item = &'a str>) -> String {
-    // Kept sorted as it grows, so the same wants always give the same list.
-    let mut all: Vec<&str> = Vec::new();
-    for list in topics {
-        if list.is_empty() {
-            return String::new();
-        }
-        for topic in list.split(',').filter(|t| !t.is_empty()) {
-            if let Err(at) = all.binary_search(&topic) {
-                all.insert(at, topic);
-            }
-        }
-    }
-    all.join(",")
-}
-
 /// The recent events of the holder's stream, contiguous: every event after `since`, or
 /// (once a snapshot came) everything from that snapshot on.
 pub struct Ring {

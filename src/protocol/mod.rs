@@ -27,7 +27,7 @@ pub use page::{Access, ErrorBody, HELLO, Hello, MarketSource, PageState};
 pub use quote::{Quote, QuoteSeries};
 pub use quote_feed::{FedQuote, normalize_symbol, validate_batch};
 pub use toast::{Level, NotificationRequest, Toast};
-pub use topic::{Topic, TopicSet};
+pub use topic::{Topic, TopicSet, union_of_lists};
 
 /// Milliseconds since the Unix epoch; the one clock unit on the wire.
 pub type Millis = u64;

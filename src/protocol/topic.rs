@@ -89,6 +89,25 @@ impl FromIterator<Topic> for TopicSet {
     }
 }
 
+/// The `?topics=` list that covers every list in `lists` (each comma-separated; an empty
+/// list means every topic, and so does the union of any list with it). Sorted, so that the
+/// same wants always give the same list: the browser's stream holder asks for the union
+/// of what its tabs want, and reopens only when it changes.
+pub fn union_of_lists<'a>(lists: impl IntoIterator<Item = &'a str>) -> String {
+    let mut all: Vec<&str> = Vec::new();
+    for list in lists {
+        if list.is_empty() {
+            return String::new();
+        }
+        for topic in list.split(',').filter(|t| !t.is_empty()) {
+            if let Err(at) = all.binary_search(&topic) {
+                all.insert(at, topic);
+            }
+        }
+    }
+    all.join(",")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -109,5 +128,28 @@ mod tests {
     fn rejects_unknown_topics_by_name() {
         let err = TopicSet::parse_list("quotes,weather").unwrap_err();
         assert!(err.contains("`weather`"), "{err}");
+    }
+
+    #[test]
+    fn the_union_of_topic_lists_is_sorted_and_all_wins() {
+        assert_eq!(
+            union_of_lists(["quotes", "jobs,quotes", "toasts,jobs"]),
+            "jobs,quotes,toasts"
+        );
+        assert_eq!(
+            union_of_lists(["jobs", "", "quotes"]),
+            "",
+            "one tab wanting all wants all"
+        );
+        assert_eq!(union_of_lists(["jobs,,jobs"]), "jobs");
+        assert_eq!(
+            union_of_lists(["toasts", "jobs"]),
+            union_of_lists(["jobs", "toasts"])
+        );
+        assert_eq!(
+            union_of_lists([]),
+            "",
+            "no list: nothing asked, which means all"
+        );
     }
 }
