@@ -91,14 +91,13 @@ async function measure(page: Page): Promise<Sample> {
   }, WINDOW_MS);
   const after = await durations();
   const [cpuAfter, cpuSeconds] = [chromiumCpuMs(), (Date.now() - cpuStart) / 1000];
-  const used = cpuAfter.renderer - cpuBefore.renderer + cpuAfter.gpu - cpuBefore.gpu;
   const perS = (i: number) => ((after[i] - before[i]) * 1000) / (inPage.elapsed / 1000);
   return {
     fps: inPage.fps,
     longTasks: inPage.long.length,
     longestMs: Math.max(0, ...inPage.long),
     mainThreadMsPerS: perS(0),
-    machinePct: (used / cpuSeconds / (1000 * cpus().length)) * 100,
+    machinePct: machineShare(cpuBefore, cpuAfter, cpuSeconds),
     scriptMsPerS: perS(1),
     styleMsPerS: perS(2),
     layoutMsPerS: perS(3),
@@ -127,6 +126,14 @@ function chromiumCpuMs(): { renderer: number; gpu: number } {
   return total;
 }
 
+type CpuMs = ReturnType<typeof chromiumCpuMs>;
+
+/** Renderer plus GPU process CPU between two readings, as a share (%) of all the cores. */
+function machineShare(before: CpuMs, after: CpuMs, seconds: number): number {
+  const used = after.renderer - before.renderer + after.gpu - before.gpu;
+  return (used / seconds / (1000 * cpus().length)) * 100;
+}
+
 /**
  * The page at rest: renderer and GPU CPU over the window, and the frames the compositor
  * drew (DrawFrame in a Chromium trace of the window).
@@ -140,7 +147,7 @@ async function atRest(page: Page): Promise<string> {
   const drawn = trace.traceEvents.filter((e) => e.name === "DrawFrame").length;
   const renderer = (after.renderer - before.renderer) / seconds;
   const gpu = (after.gpu - before.gpu) / seconds;
-  const share = ((renderer + gpu) / (1000 * cpus().length)) * 100;
+  const share = machineShare(before, after, seconds);
   return `${renderer.toFixed(0)} ms/s | ${gpu.toFixed(0)} ms/s | **${share.toFixed(1)} %** | ${(drawn / seconds).toFixed(1)}`;
 }
 

@@ -56,7 +56,7 @@ use tabs::Tabs;
 /// resuming after `rendered`; leaves it when the dashboard leaves, and for good when the
 /// owning component is cleaned up.
 pub fn connect(store: Store, rendered: EventId, build: String, shown: Memo<bool>) {
-    let inbox = inbox::Inbox::new(store, build, rendered.to_string());
+    let inbox = inbox::Inbox::new(store, build, rendered);
     let wants = relay::Wants {
         topics: String::new(),
         visible: !document().hidden(),

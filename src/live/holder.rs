@@ -6,7 +6,7 @@
 use super::{
     super::{
         inbox::Message,
-        relay::{Ring, Said, Wants},
+        relay::{self, Ring, Said, Wants},
         stream::{Relay, Stream},
     },
     Tabs,
@@ -16,7 +16,7 @@ use crate::{
     protocol::{HELLO, union_of_lists},
 };
 use js_sys::Function;
-use leptos::prelude::set_timeout_with_handle;
+use leptos::prelude::{TimeoutHandle, set_timeout_with_handle};
 use std::{rc::Rc, time::Duration};
 
 /// What only the holder has.
@@ -27,6 +27,12 @@ pub struct Lead {
     pub tabs: Others,
     /// Resolving it frees the lock.
     pub release: Option<Function>,
+    /// The stream's recent events, for tabs that join late.
+    ring: Ring,
+    /// The last `hello` (a late tab learns the stream's build and timings from it).
+    hello: Option<Message>,
+    /// Pending while no tab is visible: pauses the stream when it fires.
+    pub hidden: Option<TimeoutHandle>,
 }
 
 impl Tabs {
@@ -34,7 +40,6 @@ impl Tabs {
     pub(super) fn lead_now(self: &Rc<Self>) {
         // What arrived while waiting for a catch-up comes again on our own stream.
         self.inbox.catch_up(&[], false);
-        *self.ring.borrow_mut() = Ring::new(self.inbox.position());
         let (on_event, on_state) = (Rc::downgrade(self), Rc::downgrade(self));
         let relay = Relay {
             event: Box::new(move |message| {
@@ -54,42 +59,44 @@ impl Tabs {
             stream: stream.clone(),
             tabs: Others::default(),
             release: None,
+            ring: Ring::new(self.inbox.position()),
+            hello: None,
+            hidden: None,
         });
         stream.open_now();
         self.recompute();
     }
 
-    /// An event of our stream: kept for late joiners, and posted to the tabs there are
-    /// (alone, nothing is posted: a tab joining later catches up from the ring).
-    pub(super) fn relayed(&self, message: &Message) {
-        if self.channel.is_none() {
+    /// An event of our stream: posted to the tabs there are (alone, nothing is posted: a
+    /// tab joining later catches up from the ring), and kept for late joiners.
+    fn relayed(&self, message: Message) {
+        let Some(channel) = &self.channel else {
             return;
+        };
+        let mut lead = self.lead.borrow_mut();
+        let Some(lead) = lead.as_mut() else { return };
+        if !lead.tabs.0.is_empty() {
+            let _ = channel.post_message(&relay::encode_event(&message));
         }
         if message.kind == HELLO {
-            *self.hello.borrow_mut() = Some(message.clone());
+            lead.hello = Some(message);
         } else {
-            self.ring.borrow_mut().push(message);
-        }
-        let alone = self
-            .lead
-            .borrow()
-            .as_ref()
-            .is_none_or(|lead| lead.tabs.0.is_empty());
-        if !alone {
-            self.say(&Said::Event(message.clone()));
+            lead.ring.push(message);
         }
     }
 
     /// A tab joined at `position`: catch it up from the ring, or rewind the stream.
     pub(super) fn joined_us(self: &Rc<Self>, tab: String, position: String, wants: Wants) {
-        let Some(stream) = self.stream() else {
-            return;
-        };
-        if let Some(lead) = self.lead.borrow_mut().as_mut() {
+        let (stream, caught_up, hello) = {
+            let mut lead = self.lead.borrow_mut();
+            let Some(lead) = lead.as_mut() else { return };
             lead.tabs.insert(tab.clone(), wants);
-        }
-        let caught_up = self.ring.borrow().after(&position);
-        let hello = self.hello.borrow().clone();
+            let caught_up = lead.ring.after(&position);
+            if caught_up.is_none() {
+                lead.ring = Ring::new(position.clone());
+            }
+            (lead.stream.clone(), caught_up, lead.hello.clone())
+        };
         let replay = caught_up.is_some();
         let events = hello
             .into_iter()
@@ -102,58 +109,78 @@ impl Tabs {
         });
         self.say(&Said::State(stream.state().as_str().to_owned()));
         if !replay {
-            *self.ring.borrow_mut() = Ring::new(position.clone());
             stream.rewind(position);
         }
         self.recompute();
     }
 
+    /// A tab (this one or another) was shown or hidden: follow it, and reopen a stream
+    /// that is paused or went stale when one is shown.
+    pub(super) fn seen(self: &Rc<Self>, visible: bool) {
+        self.recompute();
+        if visible && let Some(stream) = self.stream() {
+            stream.kick();
+        }
+    }
+
     /// The holder follows what the tabs want: the union of their topics, and a pause
     /// once none has been visible for the server's `hidden_pause`.
     pub(super) fn recompute(self: &Rc<Self>) {
-        let (stream, topics, visible) = {
+        let (stream, topics, visible, waiting) = {
             let lead = self.lead.borrow();
             let Some(lead) = lead.as_ref() else { return };
             let own = self.wants.borrow();
             let all = || std::iter::once(&*own).chain(lead.tabs.values());
             let topics = union_of_lists(all().map(|w| w.topics.as_str()));
-            (lead.stream.clone(), topics, all().any(|w| w.visible))
+            let visible = all().any(|w| w.visible);
+            (lead.stream.clone(), topics, visible, lead.hidden.is_some())
         };
         stream.set_topics(topics);
         if visible {
-            if let Some(timer) = self.hidden_timer.take() {
-                timer.clear();
-            }
+            self.clear_hidden();
             if stream.state() == Connection::Paused {
                 stream.kick();
             }
-            return;
+        } else if !waiting && stream.state() != Connection::Paused {
+            let weak = Rc::downgrade(self);
+            let pause = Duration::from_millis(self.inbox.timings().hidden_pause_ms);
+            let timer = set_timeout_with_handle(
+                move || {
+                    if let Some(tabs) = weak.upgrade() {
+                        tabs.pause_if_unseen();
+                    }
+                },
+                pause,
+            );
+            if let Some(lead) = self.lead.borrow_mut().as_mut() {
+                lead.hidden = timer.ok();
+            }
         }
-        let pending = self.hidden_timer.take();
-        if pending.is_some() || stream.state() == Connection::Paused {
-            self.hidden_timer.set(pending);
-            return;
+    }
+
+    /// Cancels a pending pause.
+    pub(super) fn clear_hidden(&self) {
+        let pending = self
+            .lead
+            .borrow_mut()
+            .as_mut()
+            .and_then(|l| l.hidden.take());
+        if let Some(timer) = pending {
+            timer.clear();
         }
-        let weak = Rc::downgrade(self);
-        let pause = Duration::from_millis(self.inbox.timings().hidden_pause_ms);
-        let timer = set_timeout_with_handle(
-            move || {
-                if let Some(tabs) = weak.upgrade() {
-                    tabs.hidden_timer.set(None);
-                    tabs.pause_if_unseen();
-                }
-            },
-            pause,
-        );
-        self.hidden_timer.set(timer.ok());
     }
 
     fn pause_if_unseen(&self) {
-        let lead = self.lead.borrow();
-        let Some(lead) = lead.as_ref() else { return };
-        let seen = self.wants.borrow().visible || lead.tabs.values().any(|w| w.visible);
-        if !seen {
-            lead.stream.pause();
+        let lead = self.lead.borrow_mut().as_mut().map(|lead| {
+            lead.hidden = None;
+            let seen = lead.tabs.values().any(|w| w.visible);
+            (lead.stream.clone(), seen)
+        });
+        if let Some((stream, others_seen)) = lead
+            && !others_seen
+            && !self.wants.borrow().visible
+        {
+            stream.pause();
         }
     }
 }

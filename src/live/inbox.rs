@@ -50,9 +50,8 @@ pub struct Inbox {
     /// The build that rendered this page; a stream of another build means an update.
     build: String,
     frames: Rc<Frames>,
-    position: RefCell<String>,
-    /// The position parsed, so that each event's id is the only one parsed.
-    parsed: Cell<Option<EventId>>,
+    /// The id of the newest event applied (or of the rendered snapshot).
+    position: Cell<Option<EventId>>,
     /// Relayed events held back while this tab catches up.
     held: RefCell<Option<Vec<Message>>>,
     timings: Cell<Timings>,
@@ -60,13 +59,12 @@ pub struct Inbox {
 
 impl Inbox {
     /// A tab at `position` (the id of the snapshot its page was rendered from).
-    pub fn new(store: Store, build: String, position: String) -> Rc<Inbox> {
+    pub fn new(store: Store, build: String, position: EventId) -> Rc<Inbox> {
         Rc::new(Inbox {
             frames: Frames::new(store),
             store,
             build,
-            parsed: Cell::new(position.parse().ok()),
-            position: RefCell::new(position),
+            position: Cell::new(Some(position)),
             held: RefCell::new(None),
             timings: Cell::new(Timings::default()),
         })
@@ -76,9 +74,12 @@ impl Inbox {
         self.store
     }
 
-    /// The newest event id applied here.
+    /// The newest event id applied here, as the wire writes it.
     pub fn position(&self) -> String {
-        self.position.borrow().clone()
+        self.position
+            .get()
+            .map(|id| id.to_string())
+            .unwrap_or_default()
     }
 
     pub fn timings(&self) -> Timings {
@@ -118,21 +119,17 @@ impl Inbox {
         if message.kind == HELLO {
             return self.hello(&message.data);
         }
-        let Some(kind) = EventKind::ALL
-            .into_iter()
-            .find(|k| k.as_str() == message.kind)
-        else {
+        let Some(kind) = EventKind::from_name(&message.kind) else {
             return; // a kind of a newer server: skipped, not fatal
         };
         let id = message.id.parse::<EventId>().ok();
-        if !after(id, self.parsed.get()) {
+        if !after(id, self.position.get()) {
             return;
         }
         match json::event(kind, &message.data) {
             Ok(event) => {
-                if !message.id.is_empty() {
-                    *self.position.borrow_mut() = message.id.clone();
-                    self.parsed.set(id);
+                if id.is_some() {
+                    self.position.set(id);
                 }
                 self.frames.push(event);
             }

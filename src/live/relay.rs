@@ -51,11 +51,16 @@ pub struct Wants {
     pub visible: bool,
 }
 
+/// An event as the holder relays it (the hot path: no `Said` is built around it).
+pub fn encode_event(m: &Message) -> JsValue {
+    strings(["ev", &m.kind, &m.data, &m.id])
+}
+
 pub fn encode(said: &Said) -> JsValue {
     let mut parts: Vec<&str> = Vec::new();
     let visible = |w: &Wants| if w.visible { "1" } else { "" };
     match said {
-        Said::Event(m) => parts.extend(["ev", &m.kind, &m.data, &m.id]),
+        Said::Event(m) => return encode_event(m),
         Said::State(s) => parts.extend(["state", s]),
         Said::Leader => parts.push("leader"),
         Said::Sync { to, replay, events } => {
@@ -72,6 +77,10 @@ pub fn encode(said: &Said) -> JsValue {
         Said::Tab { tab, wants } => parts.extend(["tab", tab, &wants.topics, visible(wants)]),
         Said::Bye { tab } => parts.extend(["bye", tab]),
     }
+    strings(parts)
+}
+
+fn strings<'a>(parts: impl IntoIterator<Item = &'a str>) -> JsValue {
     parts
         .into_iter()
         .map(JsValue::from_str)
@@ -138,12 +147,12 @@ impl Ring {
         }
     }
 
-    pub fn push(&mut self, message: &Message) {
+    pub fn push(&mut self, message: Message) {
         if message.kind == crate::protocol::EventKind::Snapshot.as_str() {
             self.events.clear();
             self.from_snapshot = true;
         }
-        self.events.push_back(message.clone());
+        self.events.push_back(message);
         if self.events.len() > RING
             && let Some(oldest) = self.events.pop_front()
         {

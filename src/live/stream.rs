@@ -42,7 +42,7 @@ const DEFAULT_RETRY_MS: u64 = 1_000;
 
 /// Where the stream's events and states go, besides this tab's inbox: the other tabs.
 pub struct Relay {
-    pub event: Box<dyn Fn(&Message)>,
+    pub event: Box<dyn Fn(Message)>,
     pub state: Box<dyn Fn(Connection)>,
 }
 
@@ -64,8 +64,6 @@ pub struct Stream {
     watchdog: Cell<Option<IntervalHandle>>,
     /// When the current attempt last brought anything (`Date.now()`).
     heard_at: Cell<f64>,
-    /// Opened at least once: later openings are reconnections.
-    opened_once: Cell<bool>,
 }
 
 impl Stream {
@@ -84,7 +82,6 @@ impl Stream {
             timer: Cell::new(None),
             watchdog: Cell::new(None),
             heard_at: Cell::new(0.0),
-            opened_once: Cell::new(false),
         })
     }
 
@@ -113,7 +110,12 @@ impl Stream {
                 stream.ended(generation, ending);
             }
         };
-        if self.opened_once.get() && self.state.get() != Connection::Offline {
+        // The first attempt is "connecting"; every later one reconnects (offline stays
+        // offline until it succeeds).
+        if !matches!(
+            self.state.get(),
+            Connection::Connecting | Connection::Offline
+        ) {
             self.show(Connection::Reconnecting);
         }
         match reader::start(url, from, sink, done) {
@@ -142,7 +144,7 @@ impl Stream {
     /// server's `Retry-After`.
     pub fn kick(self: &Rc<Self>) {
         let live = self.state.get() == Connection::Live && !self.stale();
-        let told_to_wait = self.retry_after_ms.get() > 0 && self.timer_pending();
+        let told_to_wait = self.retry_after_ms.get() > 0 && self.timer.get().is_some();
         if !live && !told_to_wait {
             self.failures.set(0);
             self.open_now();
@@ -183,13 +185,6 @@ impl Stream {
         }
     }
 
-    fn timer_pending(&self) -> bool {
-        let timer = self.timer.take();
-        let pending = timer.is_some();
-        self.timer.set(timer);
-        pending
-    }
-
     fn stale(&self) -> bool {
         let limit = 2.0 * self.inbox.timings().heartbeat_ms as f64;
         js_sys::Date::now() - self.heard_at.get() > limit
@@ -205,7 +200,6 @@ impl Stream {
     fn opened(self: &Rc<Self>) {
         self.failures.set(0);
         self.retry_after_ms.set(0);
-        self.opened_once.set(true);
         self.heard_at.set(js_sys::Date::now());
         self.show(Connection::Live);
     }
@@ -242,16 +236,14 @@ impl Stream {
                         id,
                     };
                     self.inbox.deliver(&message);
-                    (self.relay.event)(&message);
+                    (self.relay.event)(message);
                 }
                 Frame::Retry(ms) => self.retry_ms.set(ms),
                 Frame::Comment(_) => {}
             }
         }
-        let watching = self.watchdog.take();
-        match watching {
-            Some(watchdog) => self.watchdog.set(Some(watchdog)),
-            None => self.watch(),
+        if self.watchdog.get().is_none() {
+            self.watch();
         }
     }
 
@@ -260,12 +252,7 @@ impl Stream {
             return;
         }
         // Aborting an ended attempt frees what it may still hold (a body left unread).
-        if let Some(attempt) = self.attempt.borrow_mut().take() {
-            attempt.abort();
-        }
-        if let Some(watchdog) = self.watchdog.take() {
-            watchdog.clear();
-        }
+        self.stop();
         match ending {
             Ending::Aborted => return,
             Ending::Refused {

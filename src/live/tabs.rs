@@ -24,14 +24,14 @@
 //! `leader`, `follower` or `solo`.
 
 use super::{
-    inbox::{Inbox, Message},
-    relay::{self, Ring, Said, Wants},
+    inbox::Inbox,
+    relay::{self, Said, Wants},
     stream::Stream,
 };
 use crate::app::store::Connection;
 use holder::Lead;
 use js_sys::{Function, Object, Promise, Reflect};
-use leptos::prelude::{Set, TimeoutHandle, document, window};
+use leptos::prelude::{Set, document, window};
 use std::{
     cell::{Cell, RefCell},
     rc::Rc,
@@ -64,12 +64,8 @@ pub struct Tabs {
     joined: Cell<bool>,
     /// While waiting for the lock: cancels the request.
     waiting: RefCell<Option<AbortController>>,
+    /// Present while this tab holds the stream.
     lead: RefCell<Option<Lead>>,
-    /// The holder's recent events, for tabs that join late.
-    ring: RefCell<Ring>,
-    /// The last `hello` relayed (a late tab learns the stream's build and timings from it).
-    hello: RefCell<Option<Message>>,
-    hidden_timer: Cell<Option<TimeoutHandle>>,
 }
 
 impl Tabs {
@@ -82,7 +78,6 @@ impl Tabs {
         let channel = locks
             .as_ref()
             .and_then(|_| BroadcastChannel::new(NAME).ok());
-        let position = inbox.position();
         let tabs = Rc::new(Tabs {
             id: format!("{:x}", (js_sys::Math::random() * 2f64.powi(52)) as u64),
             inbox,
@@ -92,9 +87,6 @@ impl Tabs {
             joined: Cell::new(false),
             waiting: RefCell::new(None),
             lead: RefCell::new(None),
-            ring: RefCell::new(Ring::new(position)),
-            hello: RefCell::new(None),
-            hidden_timer: Cell::new(None),
         });
         if let Some(channel) = &tabs.channel {
             let weak = Rc::downgrade(&tabs);
@@ -190,9 +182,7 @@ impl Tabs {
         if !self.joined.replace(false) {
             return;
         }
-        if let Some(timer) = self.hidden_timer.take() {
-            timer.clear();
-        }
+        self.clear_hidden();
         if let Some(abort) = self.waiting.borrow_mut().take() {
             abort.abort();
         }
@@ -240,10 +230,7 @@ impl Tabs {
                 if let Some(lead) = self.lead.borrow_mut().as_mut() {
                     lead.tabs.insert(tab, wants);
                 }
-                self.recompute();
-                if shown && let Some(stream) = self.stream() {
-                    stream.kick();
-                }
+                self.seen(shown);
             }
             Said::Bye { tab } if leads => {
                 if let Some(lead) = self.lead.borrow_mut().as_mut() {
@@ -262,10 +249,7 @@ impl Tabs {
             return;
         }
         if self.leads() {
-            self.recompute();
-            if visible && let Some(stream) = self.stream() {
-                stream.kick();
-            }
+            self.seen(visible);
         } else {
             self.say(&Said::Tab {
                 tab: self.id.clone(),

@@ -35,6 +35,6 @@ impl Quote {
 pub struct QuoteSeries {
     pub quote: Quote,
     pub history: Vec<f64>,
-    /// How many updates this series has seen; lets the view restart its flash animation.
+    /// How many updates this series has seen.
     pub ticks: u64,
 }
