@@ -68,7 +68,7 @@ impl NodeProcess {
     pub async fn stop(&mut self) {
         let pid = self.child.id().expect("running") as i32;
         nix::sys::signal::kill(nix::unistd::Pid::from_raw(pid), nix::sys::signal::SIGTERM).unwrap();
-        self.child.wait().await.unwrap();
+        self.ended().await;
     }
 
     /// SIGKILL, as a crash or an OOM kill would end it.
