@@ -32,6 +32,7 @@ const RULES: &[(&str, &[&str])] = &[
     ("config", &[]),
     ("engine", &["hub", "clock"]),
     ("producers", &["hub", "engine", "config", "clock"]),
+    ("presence", &["engine", "clock"]),
     ("error", &["engine"]),
     ("access", &["config", "error", "clock"]),
     (
@@ -41,6 +42,7 @@ const RULES: &[(&str, &[&str])] = &[
             "hub",
             "engine",
             "producers",
+            "presence",
             "access",
             "error",
             "clock",
@@ -52,6 +54,7 @@ const RULES: &[(&str, &[&str])] = &[
             "app_state",
             "access",
             "producers",
+            "presence",
             "hub",
             "engine",
             "net",

@@ -5,7 +5,9 @@
 //! `state/`; components read single jobs through memos keyed by id.
 
 use crate::{
-    protocol::{Access, Event, MarketSource, QuoteSeries, Snapshot, Toast},
+    protocol::{
+        Access, Event, MarketSource, PageState, Presence, QuoteSeries, Snapshot, Toast, TopicSet,
+    },
     state,
 };
 use leptos::prelude::*;
@@ -22,6 +24,9 @@ pub enum Connection {
     Offline,
     /// No tab of this browser is visible: the stream is closed until one is shown.
     Paused,
+    /// The session ended (or the stream was refused 401): closed until the viewer signs in
+    /// again; nothing reconnects.
+    SignedOut,
 }
 
 impl Connection {
@@ -33,6 +38,7 @@ impl Connection {
             Connection::Reconnecting,
             Connection::Offline,
             Connection::Paused,
+            Connection::SignedOut,
         ]
         .into_iter()
         .find(|c| c.as_str() == s)
@@ -45,6 +51,7 @@ impl Connection {
             Connection::Reconnecting => "reconnecting",
             Connection::Offline => "offline",
             Connection::Paused => "paused",
+            Connection::SignedOut => "signed_out",
         }
     }
 
@@ -55,6 +62,7 @@ impl Connection {
             Connection::Reconnecting => "Reconnecting…",
             Connection::Offline => "Offline",
             Connection::Paused => "Paused",
+            Connection::SignedOut => "Signed out",
         }
     }
 }
@@ -80,21 +88,31 @@ pub struct Store {
     pub access: RwSignal<Access>,
     /// Where prices come from; fixed for the server's lifetime.
     pub market: MarketSource,
+    /// The topics this viewer may watch: their panels are shown, the stream asks for them.
+    pub topics: TopicSet,
+    /// Whether the sign-in form takes a token (else a sign-on proxy signs people in).
+    pub token_sign_in: bool,
+    /// Who is watching now.
+    pub presence: RwSignal<Presence>,
     /// The stream is served by another build than the page's: the page says so, and
     /// reloads itself at a safe moment (`live/update.rs`).
     pub updated: RwSignal<bool>,
 }
 
 impl Store {
-    pub fn new(snapshot: Snapshot, access: Access, market: MarketSource) -> Store {
+    pub fn new(page: PageState) -> Store {
+        let snapshot = page.snapshot;
         Store {
             quotes: RwSignal::new(cells(snapshot.quotes)),
             jobs: RwSignal::new(snapshot.jobs),
             feed: RwSignal::new(snapshot.toasts),
             toasts: RwSignal::new(Vec::new()),
             connection: RwSignal::new(Connection::Connecting),
-            access: RwSignal::new(access),
-            market,
+            access: RwSignal::new(page.access),
+            market: page.market,
+            topics: page.topics,
+            token_sign_in: page.token_sign_in,
+            presence: RwSignal::new(page.presence),
             updated: RwSignal::new(false),
         }
     }

@@ -15,7 +15,10 @@
 //! the missed events, or with a snapshot that replaces the state (after a gap beyond its
 //! replay window).
 
-use crate::{app::store::Store, protocol::EventId};
+use crate::{
+    app::store::Store,
+    protocol::{EventId, TopicSet},
+};
 use leptos::prelude::{Effect, Get, Memo, document, on_cleanup, window};
 use send_wrapper::SendWrapper;
 use std::rc::Rc;
@@ -57,8 +60,19 @@ use tabs::Tabs;
 /// owning component is cleaned up.
 pub fn connect(store: Store, rendered: EventId, build: String, shown: Memo<bool>) {
     let inbox = inbox::Inbox::new(store, build, rendered);
+    // The topics this viewer may watch: all of them is the empty list (every topic).
+    let topics = if store.topics == TopicSet::all() {
+        String::new()
+    } else {
+        store
+            .topics
+            .iter()
+            .map(|t| t.as_str())
+            .collect::<Vec<_>>()
+            .join(",")
+    };
     let wants = relay::Wants {
-        topics: String::new(),
+        topics,
         visible: !document().hidden(),
     };
     let tabs = Tabs::new(inbox, wants);

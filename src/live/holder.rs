@@ -13,7 +13,7 @@ use super::{
 };
 use crate::{
     app::store::Connection,
-    protocol::{HELLO, union_of_lists},
+    protocol::{HELLO, PRESENCE, union_of_lists},
 };
 use js_sys::Function;
 use leptos::prelude::{TimeoutHandle, set_timeout_with_handle};
@@ -31,6 +31,8 @@ pub struct Lead {
     ring: Ring,
     /// The last `hello` (a late tab learns the stream's build and timings from it).
     hello: Option<Message>,
+    /// The last `presence` (not an event of the log: kept beside the ring, not in it).
+    presence: Option<Message>,
     /// Pending while no tab is visible: pauses the stream when it fires.
     pub hidden: Option<TimeoutHandle>,
 }
@@ -61,6 +63,7 @@ impl Tabs {
             release: None,
             ring: Ring::new(self.inbox.position()),
             hello: None,
+            presence: None,
             hidden: None,
         });
         stream.open_now();
@@ -80,6 +83,8 @@ impl Tabs {
         }
         if message.kind == HELLO {
             lead.hello = Some(message);
+        } else if message.kind == PRESENCE {
+            lead.presence = Some(message);
         } else {
             lead.ring.push(message);
         }
@@ -95,7 +100,8 @@ impl Tabs {
             if caught_up.is_none() {
                 lead.ring = Ring::new(position.clone());
             }
-            (lead.stream.clone(), caught_up, lead.hello.clone())
+            let told = lead.hello.iter().chain(&lead.presence).cloned();
+            (lead.stream.clone(), caught_up, told.collect::<Vec<_>>())
         };
         let replay = caught_up.is_some();
         let events = hello

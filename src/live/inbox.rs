@@ -14,8 +14,9 @@
 use super::{frames::Frames, json, update};
 use crate::{
     app::store::Store,
-    protocol::{EventId, EventKind, HELLO, Hello},
+    protocol::{EventId, EventKind, HELLO, Hello, PRESENCE, Presence},
 };
+use leptos::prelude::Set;
 use std::{
     cell::{Cell, RefCell},
     rc::Rc,
@@ -55,6 +56,9 @@ pub struct Inbox {
     /// Relayed events held back while this tab catches up.
     held: RefCell<Option<Vec<Message>>>,
     timings: Cell<Timings>,
+    /// The watcher entry the last stream was given (`hello`): the next stream names it, so
+    /// a reconnect is not counted as someone new.
+    presence_id: RefCell<String>,
 }
 
 impl Inbox {
@@ -67,6 +71,7 @@ impl Inbox {
             position: Cell::new(Some(position)),
             held: RefCell::new(None),
             timings: Cell::new(Timings::default()),
+            presence_id: RefCell::new(String::new()),
         })
     }
 
@@ -84,6 +89,10 @@ impl Inbox {
 
     pub fn timings(&self) -> Timings {
         self.timings.get()
+    }
+
+    pub fn presence_id(&self) -> String {
+        self.presence_id.borrow().clone()
     }
 
     /// Applies `message` unless this tab already has it (or holds it back, see `hold`).
@@ -119,6 +128,13 @@ impl Inbox {
         if message.kind == HELLO {
             return self.hello(&message.data);
         }
+        if message.kind == PRESENCE {
+            // Not in the log (no id of its own): the newest simply replaces the last.
+            if let Ok(now) = json::parse::<Presence>(&message.data) {
+                self.store.presence.set(now);
+            }
+            return;
+        }
         let Some(kind) = EventKind::from_name(&message.kind) else {
             return; // a kind of a newer server: skipped, not fatal
         };
@@ -146,6 +162,9 @@ impl Inbox {
                     heartbeat_ms: hello.heartbeat_ms.unwrap_or(defaults.heartbeat_ms),
                     hidden_pause_ms: hello.hidden_pause_ms.unwrap_or(defaults.hidden_pause_ms),
                 });
+                if let Some(id) = hello.presence {
+                    *self.presence_id.borrow_mut() = id;
+                }
                 if hello.build != self.build {
                     update::arrived(self.store, hello.build);
                 }

@@ -23,7 +23,7 @@ use super::{
 };
 use crate::{
     app::store::Connection,
-    protocol::{reconnect::Backoff, sse::Frame},
+    protocol::{SIGNED_OUT, reconnect::Backoff, sse::Frame},
 };
 use leptos::prelude::{
     IntervalHandle, Set, TimeoutHandle, set_interval_with_handle, set_timeout_with_handle, window,
@@ -95,11 +95,11 @@ impl Stream {
         let generation = self.generation.get();
         let from = self.from.take().unwrap_or_else(|| self.inbox.position());
         let topics = self.topics.borrow();
-        let url = if topics.is_empty() {
-            STREAM_URL.to_owned()
-        } else {
-            format!("{STREAM_URL}?topics={topics}")
-        };
+        // `presence`: this browser's watcher entry, so a reconnect counts as the same one.
+        let mut url = format!("{STREAM_URL}?presence={}", self.inbox.presence_id());
+        if !topics.is_empty() {
+            url = format!("{url}&topics={topics}");
+        }
         let sink = Events {
             stream: Rc::downgrade(self),
             generation,
@@ -134,7 +134,7 @@ impl Stream {
     pub fn set_topics(self: &Rc<Self>, topics: String) {
         if *self.topics.borrow() != topics {
             *self.topics.borrow_mut() = topics;
-            if self.state.get() != Connection::Paused {
+            if !matches!(self.state.get(), Connection::Paused | Connection::SignedOut) {
                 self.open_now();
             }
         }
@@ -143,6 +143,9 @@ impl Stream {
     /// Reopens at once unless the stream is live and well, or is waiting out the
     /// server's `Retry-After`.
     pub fn kick(self: &Rc<Self>) {
+        if self.state.get() == Connection::SignedOut {
+            return; // only signing in again helps
+        }
         let live = self.state.get() == Connection::Live && !self.stale();
         let told_to_wait = self.retry_after_ms.get() > 0 && self.timer.get().is_some();
         if !live && !told_to_wait {
@@ -153,7 +156,7 @@ impl Stream {
 
     /// The browser went offline: the connection would hang, so it is dropped and retried.
     pub fn offline(self: &Rc<Self>) {
-        if self.state.get() != Connection::Paused {
+        if !matches!(self.state.get(), Connection::Paused | Connection::SignedOut) {
             self.stop();
             self.show(Connection::Offline);
             self.retry_later();
@@ -229,6 +232,7 @@ impl Stream {
         self.heard_at.set(js_sys::Date::now());
         for frame in frames {
             match frame {
+                Frame::Event { event, .. } if event == SIGNED_OUT => return self.signed_out(),
                 Frame::Event { event, data, id } => {
                     let message = Message {
                         kind: event,
@@ -255,6 +259,7 @@ impl Stream {
         self.stop();
         match ending {
             Ending::Aborted => return,
+            Ending::Refused { status: 401, .. } => return self.signed_out(),
             Ending::Refused {
                 status,
                 retry_after_ms,
@@ -271,6 +276,13 @@ impl Stream {
             Connection::Offline
         });
         self.retry_later();
+    }
+
+    /// The viewer's session ended: closed, with no retry, until they sign in again (the
+    /// page shows the prompt; every tab follows the state).
+    fn signed_out(&self) {
+        self.stop();
+        self.show(Connection::SignedOut);
     }
 
     /// The next attempt, after the schedule's delay.

@@ -23,7 +23,9 @@ pub use event::{DecodeError, Event, EventId, EventKind, Snapshot};
 pub use job::{ItemError, Job, JobDetail, JobId, JobKind, JobLog, JobState, PhaseProgress};
 pub use job_report::{JobReport, Lines, ReportedEnd};
 pub use job_spec::{JobSpec, PhaseSpec, ReportedPhase, ReportedSpec};
-pub use page::{Access, ErrorBody, HELLO, Hello, MarketSource, PageState};
+pub use page::{
+    Access, ErrorBody, HELLO, Hello, MarketSource, PRESENCE, PageState, Presence, SIGNED_OUT,
+};
 pub use quote::{Quote, QuoteSeries};
 pub use quote_feed::{FedQuote, normalize_symbol, validate_batch};
 pub use toast::{Level, NotificationRequest, Toast};

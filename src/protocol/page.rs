@@ -1,7 +1,7 @@
 //! What the page itself exchanges with the server: its first state, what its viewer may
 //! do, and the error every failed request carries.
 
-use super::{EventId, JobState, Snapshot};
+use super::{EventId, JobState, Snapshot, TopicSet};
 use serde::{Deserialize, Serialize};
 
 /// What the viewer of the dashboard may do.
@@ -12,14 +12,18 @@ pub enum Access {
     Open,
     /// A token is configured and this browser signed in with it.
     Operator,
-    /// A token is configured and this browser has not signed in: read-only.
+    /// Read-only: a publish token is configured and this browser has not signed in with
+    /// it, or a viewer signed in (view token, single sign-on).
     Viewer,
+    /// Watching needs access (`--view-token`, `--auth-proxy-header`) and this browser has
+    /// none: the page is a sign-in form, with no data.
+    Locked,
 }
 
 impl Access {
     /// Whether the controls that change state are offered.
     pub fn can_operate(self) -> bool {
-        !matches!(self, Access::Viewer)
+        matches!(self, Access::Open | Access::Operator)
     }
 }
 
@@ -43,7 +47,31 @@ pub struct PageState {
     pub access: Access,
     pub market: MarketSource,
     pub build: String,
+    /// The topics this viewer may watch: the page shows their panels only.
+    pub topics: TopicSet,
+    /// Who the viewer is, when a sign-on proxy named them.
+    pub user: Option<String>,
+    /// Whether a token typed into the page signs in (one is configured).
+    pub token_sign_in: bool,
+    pub presence: Presence,
 }
+
+/// Who is watching now: the browsers with a stream open (a browser's tabs share one), and
+/// the users among them a sign-on proxy named, for viewers who may see names.
+/// `GET /api/presence` answers with it, and streams send it as a `presence` event.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Presence {
+    pub watching: u32,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub users: Vec<String>,
+}
+
+/// The event telling who is watching (no id: it is not part of the log, never replayed).
+pub const PRESENCE: &str = "presence";
+
+/// The last event of a stream whose access ended (the session expired): the page asks its
+/// viewer to sign in again rather than reconnect. Its data is an [`ErrorBody`].
+pub const SIGNED_OUT: &str = "signed_out";
 
 /// The name of the event that opens every stream, before its snapshot or replay.
 pub const HELLO: &str = "hello";
@@ -64,6 +92,10 @@ pub struct Hello {
     /// How long a browser keeps the stream open while none of its tabs is visible.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub hidden_pause_ms: Option<u64>,
+    /// This stream's entry among the watchers: the browser's next stream names it
+    /// (`?presence=`) so a reconnect is not counted as someone new.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub presence: Option<String>,
 }
 
 /// The body of every error response, `{"error": "..."}`: from the API and from the page's

@@ -11,6 +11,8 @@
 //!   data dir) and the Redis engine of a cluster. Imports `hub`, `clock`.
 //! - `producers/`: jobs (simulated, reported) and the market. Imports `hub`, `engine`,
 //!   `config`.
+//! - `presence/`: who is watching, counted from the streams (in Redis on a cluster).
+//!   Imports `engine`, `clock`.
 //! - `error.rs`: the API's one error type. Imports `engine` (its store errors become 503).
 //! - `access/`: who may do what, and how often. Imports `config`, `error`.
 //! - `app_state/`: what every handler holds, and the state-changing operations every way
@@ -30,6 +32,7 @@ pub mod error;
 pub mod http;
 pub mod hub;
 pub mod net;
+pub mod presence;
 pub mod producers;
 
 use app_state::AppState;
@@ -58,6 +61,7 @@ pub fn router(mut state: AppState) -> Router {
     let api = Router::new()
         .route("/events", get(events::events))
         .route("/quotes", get(api::quotes).post(api::feed_quotes))
+        .route("/presence", get(api::presence))
         .route("/jobs", get(api::jobs).post(api::start_job))
         .route("/jobs/{id}/cancel", post(api::cancel_job))
         .route("/jobs/{id}/report", post(api::report_job))

@@ -5,17 +5,22 @@
 use super::post_form::{Post, PostForm, post_error};
 use crate::{
     app::server_fns::{SignIn, SignOut},
-    protocol::Access,
+    protocol::{Access, TopicSet},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
 
 #[component]
-pub fn AccessControl(access: RwSignal<Access>) -> impl IntoView {
+pub fn AccessControl(access: RwSignal<Access>, topics: TopicSet) -> impl IntoView {
     let (sign_in, sign_out) = (Post::new(), Post::new());
-    // The server answers with the viewer's new access; the controls follow it.
+    // The server answers with the viewer's new access; the controls follow it. A page
+    // that must show other panels, or none (signed out of a private dashboard), loads
+    // again.
     for post in [sign_in, sign_out] {
         Effect::new(move |_| {
             if let Some(Some(now)) = post.answer() {
+                if now == Access::Locked || (now == Access::Operator && topics != TopicSet::all()) {
+                    crate::live::reload_now();
+                }
                 access.set(now);
             }
         });
@@ -28,7 +33,7 @@ pub fn AccessControl(access: RwSignal<Access>) -> impl IntoView {
             <details class="sign-in">
                 <summary class="btn">"Sign in"</summary>
                 <PostForm to=SignIn::PATH post=sign_in class="sign-in-form">
-                    <p class="sign-in-hint">"Operators sign in with the dashboard's token to start jobs and send notifications."</p>
+                    <p class="sign-in-hint">"Operators sign in with the operator token to start jobs and send notifications."</p>
                     <label class="field">
                         <span>"Operator token"</span>
                         <input type="password" name="token" required autocomplete="current-password"/>

@@ -1,30 +1,33 @@
-//! Who may change state: the one authorization path for the API, the page and the CLI.
+//! What a request may do: the one authorization path for the page, the API, the stream
+//! and the CLI. Who it comes from is read by `principal.rs`; this file decides.
 //!
-//! Every state-changing operation (`app_state/operations.rs`) takes an [`Operator`], and this file is
-//! the only place one is made from a request ([`authorize`]), in two steps:
+//! - **To operate** (every state-changing operation in `app_state/operations.rs` takes an
+//!   [`Operator`], and [`authorize`] is the only maker of one from a request): the origin
+//!   rule first (a browser labels its requests with `Origin` and `Sec-Fetch-Site`; one sent
+//!   by a page of another site is refused with 403, unless `--cors-origins` allows that
+//!   origin), then an operator's credential. Without a publish token and without viewer
+//!   access, everyone may operate, as on a laptop.
+//! - **To watch** (the page's data, `/api/quotes`, `/api/jobs`, `/api/presence`, the
+//!   stream; a handler takes a [`Viewer`], made only by [`authorize_view`]): anyone while
+//!   viewer access is off; with it on, a viewer's or operator's credential, and only the
+//!   topics it opens.
 //!
-//! 1. **The origin rule.** A browser labels its requests with `Origin` (and
-//!    `Sec-Fetch-Site`); one sent by a page of another site is refused with 403, unless
-//!    `--cors-origins` allows that origin. Our own origin is `--public-origin` when set
-//!    (behind a proxy that rewrites `Host`), else the request's authority (HTTP/2's
-//!    `:authority`, or HTTP/1's `Host`). Requests without those headers (curl, scripts,
-//!    the CLI) cannot be forged by a browser and pass this step.
-//! 2. **Credentials**, when a publish token is configured: `Authorization: Bearer <token>`
-//!    (scripts, the CLI) or the operator session cookie set by the page's sign-in form
-//!    (`session.rs`). Without a token configured, everyone may operate, as on a laptop.
-//!
-//! The operations then charge the caller's rate (`rates.rs`), so the three ways in are
-//! limited alike.
+//! A credential presented and wrong (a bearer token, whichever way in) is charged to the
+//! client's sign-in rate, so guessing is as slow through the API as through the form.
 
-use super::{limits::ClientIp, session};
-use crate::protocol::Access;
+use super::{
+    limits::ClientIp,
+    principal::{self, BadCredential, Matched, Principal, Role},
+    rates::{Action, Rates},
+    session::{self, Kind},
+};
+use crate::protocol::{Access, Topic, TopicSet};
 use crate::server::{clock::now_ms, config::Config, error::ApiError};
 use axum::{
     extract::{FromRef, FromRequestParts},
-    http::{HeaderMap, header, request::Parts},
+    http::{header, request::Parts},
 };
 use std::{net::IpAddr, sync::Arc};
-use subtle::ConstantTimeEq;
 
 /// Proof that a caller passed [`authorize`]: only this file makes one from a request.
 #[derive(Clone, Debug)]
@@ -46,38 +49,108 @@ impl Operator {
     }
 }
 
-/// Authorizes a state-changing request: the origin rule, then credentials.
-pub async fn authorize(config: &Config, parts: &mut Parts) -> Result<Operator, ApiError> {
-    check_origin(config, parts)?;
-    let ClientIp(ip) = ClientIp::from_request_parts(parts, &()).await?;
-    let Some(token) = config.publish_token.as_deref() else {
-        return Ok(Operator { ip: Some(ip) });
-    };
-    if let Some(authorization) = parts.headers.get(header::AUTHORIZATION) {
-        // A request that names a credential is judged by it alone.
-        let presented = authorization
-            .to_str()
-            .ok()
-            .and_then(bearer)
-            .ok_or_else(|| {
-                ApiError::Unauthorized("the `Authorization` header must be `Bearer <token>`".into())
-            })?;
-        return if bool::from(presented.as_bytes().ct_eq(token.as_bytes())) {
-            Ok(Operator { ip: Some(ip) })
+/// Proof that a caller may watch, and what: only [`authorize_view`] makes one.
+#[derive(Clone, Debug)]
+pub struct Viewer {
+    principal: Principal,
+    ip: IpAddr,
+}
+
+impl Viewer {
+    /// The topics it may watch.
+    pub fn topics(&self) -> TopicSet {
+        self.principal.topics
+    }
+
+    /// Refuses a topic outside its scope with 403.
+    pub fn require(&self, topic: Topic) -> Result<(), ApiError> {
+        if self.topics().contains(topic) {
+            Ok(())
         } else {
-            Err(ApiError::Unauthorized(
-                "the bearer token is not valid".into(),
-            ))
-        };
+            Err(ApiError::Forbidden(format!(
+                "this credential may not watch `{topic}`"
+            )))
+        }
     }
-    if has_session(token, &parts.headers) {
-        return Ok(Operator { ip: Some(ip) });
+
+    /// The user the sign-on proxy named.
+    pub fn user(&self) -> Option<&str> {
+        self.principal.user.as_deref()
     }
-    Err(ApiError::Unauthorized(
-        "an operator is required: send `Authorization: Bearer <token>`, or sign in on the \
-         dashboard"
-            .into(),
-    ))
+
+    /// When its session ends (seconds since the epoch), if it came from one.
+    pub fn expires_at(&self) -> Option<u64> {
+        self.principal.expires_at
+    }
+
+    /// Whether it may see who else is watching by name: those who may watch everything
+    /// (a screen limited to quotes shows the count only).
+    pub fn sees_names(&self) -> bool {
+        self.topics() == TopicSet::all()
+    }
+
+    pub fn ip(&self) -> IpAddr {
+        self.ip
+    }
+}
+
+/// Authorizes a state-changing request: the origin rule, then credentials.
+pub async fn authorize(
+    config: &Config,
+    rates: &Rates,
+    parts: &mut Parts,
+) -> Result<Operator, ApiError> {
+    check_origin(config, parts)?;
+    let (principal, ip) = identify(config, rates, parts).await?;
+    let open = config.publish_token.is_none() && !config.access.restricted();
+    match principal.role {
+        Role::Operator => Ok(Operator { ip: Some(ip) }),
+        _ if open => Ok(Operator { ip: Some(ip) }),
+        Role::Viewer => Err(ApiError::Forbidden(
+            "viewers may watch but not change anything: an operator is required".into(),
+        )),
+        Role::Anonymous => Err(ApiError::Unauthorized(
+            "an operator is required: send `Authorization: Bearer <token>`, or sign in on the \
+             dashboard"
+                .into(),
+        )),
+    }
+}
+
+/// Authorizes watching: everyone while viewer access is off; with it on, a credential.
+pub async fn authorize_view(
+    config: &Config,
+    rates: &Rates,
+    parts: &mut Parts,
+) -> Result<Viewer, ApiError> {
+    let (mut principal, ip) = identify(config, rates, parts).await?;
+    if !config.access.restricted() {
+        principal.topics = TopicSet::all();
+    } else if principal.role == Role::Anonymous {
+        return Err(ApiError::Unauthorized(
+            "sign in to watch: send `Authorization: Bearer <view token>`, or sign in on the \
+             dashboard"
+                .into(),
+        ));
+    }
+    Ok(Viewer { principal, ip })
+}
+
+/// The request's principal and client address; a wrong credential is charged to the
+/// client's sign-in rate (429 once that is spent) and refused.
+async fn identify(
+    config: &Config,
+    rates: &Rates,
+    parts: &mut Parts,
+) -> Result<(Principal, IpAddr), ApiError> {
+    let ClientIp(ip) = ClientIp::from_request_parts(parts, &()).await?;
+    match principal::identify(config, parts) {
+        Ok(principal) => Ok((principal, ip)),
+        Err(BadCredential(error)) => {
+            rates.charge(ip, Action::SignIn)?;
+            Err(error)
+        }
+    }
 }
 
 /// Any handler that takes an [`Operator`] is authorized by [`authorize`] first.
@@ -85,37 +158,94 @@ impl<S> FromRequestParts<S> for Operator
 where
     S: Send + Sync,
     Arc<Config>: FromRef<S>,
+    Arc<Rates>: FromRef<S>,
 {
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        authorize(&Arc::<Config>::from_ref(state), parts).await
+        let (config, rates) = (
+            Arc::<Config>::from_ref(state),
+            Arc::<Rates>::from_ref(state),
+        );
+        authorize(&config, &rates, parts).await
     }
 }
 
-/// What the viewer of the page may do, for rendering its controls.
-pub fn access(config: &Config, headers: &HeaderMap) -> Access {
-    match config.publish_token.as_deref() {
-        None => Access::Open,
-        Some(token) if has_session(token, headers) => Access::Operator,
-        Some(_) => Access::Viewer,
+/// Any handler that takes a [`Viewer`] is authorized by [`authorize_view`] first.
+impl<S> FromRequestParts<S> for Viewer
+where
+    S: Send + Sync,
+    Arc<Config>: FromRef<S>,
+    Arc<Rates>: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        let (config, rates) = (
+            Arc::<Config>::from_ref(state),
+            Arc::<Rates>::from_ref(state),
+        );
+        authorize_view(&config, &rates, parts).await
     }
 }
 
-/// Checks a token typed into the sign-in form; returns the session to set.
-pub fn sign_in(config: &Config, typed: &str) -> Result<String, ApiError> {
-    let Some(token) = config.publish_token.as_deref() else {
-        return Err(ApiError::Conflict(
-            "this dashboard has no publish token: there is nothing to sign in to".into(),
-        ));
+/// What the page offers a request: its controls, or, without access, the sign-in form.
+/// (A wrong credential on a page request is no access.)
+pub fn page_access(config: &Config, parts: &Parts) -> (Access, Option<Viewer>) {
+    let principal = principal::identify(config, parts).ok();
+    let role = principal.as_ref().map_or(Role::Anonymous, |p| p.role);
+    let access = match role {
+        Role::Anonymous if config.access.restricted() => Access::Locked,
+        Role::Operator => Access::Operator,
+        _ if config.publish_token.is_none() && !config.access.restricted() => Access::Open,
+        _ => Access::Viewer,
     };
-    if bool::from(typed.trim().as_bytes().ct_eq(token.as_bytes())) {
-        Ok(session::issue(token, now_ms() / 1_000))
-    } else {
-        Err(ApiError::Unauthorized(
-            "that is not the operator token".into(),
-        ))
+    let viewer = (access != Access::Locked).then(|| {
+        let mut principal = principal.unwrap_or_else(|| Principal {
+            role: Role::Anonymous,
+            topics: TopicSet::all(),
+            user: None,
+            expires_at: None,
+        });
+        if !config.access.restricted() {
+            principal.topics = TopicSet::all();
+        }
+        Viewer {
+            principal,
+            ip: std::net::Ipv4Addr::UNSPECIFIED.into(),
+        }
+    });
+    (access, viewer)
+}
+
+/// Whether a token typed into the page's sign-in form can sign in (one is configured).
+pub fn token_sign_in(config: &Config) -> bool {
+    config.publish_token.is_some() || !config.access.view_tokens.is_empty()
+}
+
+/// Checks a token typed into the sign-in form: the session to set (its kind and value)
+/// and the access it gives.
+pub fn sign_in(config: &Config, typed: &str) -> Result<(Kind, String, Access), ApiError> {
+    if !token_sign_in(config) {
+        return Err(ApiError::Conflict(
+            "this dashboard has no tokens: there is nothing to sign in to".into(),
+        ));
     }
+    let (kind, token, access) = match principal::match_token(config, typed.trim()) {
+        Some(Matched::Publish(token)) => (Kind::Operator, token, Access::Operator),
+        Some(Matched::View(view)) => (Kind::Viewer, view.token.as_str(), Access::Viewer),
+        None => {
+            return Err(ApiError::Unauthorized(
+                "that token is not valid here".into(),
+            ));
+        }
+    };
+    let lifetime = config.access.session_lifetime();
+    Ok((
+        kind,
+        session::issue(kind, token, now_ms() / 1_000, lifetime),
+        access,
+    ))
 }
 
 /// Whether the session cookie should be `Secure`: the browser reaches us over HTTPS, here
@@ -126,17 +256,6 @@ pub fn secure_cookies(config: &Config, over_tls: bool) -> bool {
             .public_origin
             .as_deref()
             .is_some_and(|o| o.starts_with("https://"))
-}
-
-fn has_session(token: &str, headers: &HeaderMap) -> bool {
-    session::read(headers).is_some_and(|value| session::verify(token, &value, now_ms() / 1_000))
-}
-
-/// The token of `Bearer <token>`; the scheme is case-insensitive (RFC 9110 §11.1).
-fn bearer(value: &str) -> Option<&str> {
-    let (scheme, token) = value.trim().split_once(' ')?;
-    let token = token.trim_start();
-    (scheme.eq_ignore_ascii_case("bearer") && !token.is_empty()).then_some(token)
 }
 
 /// Refuses a request a browser sent on behalf of another site's page.
@@ -178,25 +297,4 @@ fn is_ours(config: &Config, parts: &Parts, origin: &str) -> bool {
         .split_once("://")
         .zip(authority)
         .is_some_and(|((_, theirs), ours)| theirs.eq_ignore_ascii_case(ours))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::bearer;
-
-    #[test]
-    fn the_bearer_scheme_is_case_insensitive() {
-        for value in [
-            "Bearer t0k",
-            "bearer t0k",
-            "BEARER t0k",
-            "bEaReR   t0k",
-            " Bearer t0k ",
-        ] {
-            assert_eq!(bearer(value), Some("t0k"), "{value}");
-        }
-        for value in ["Basic t0k", "Bearer", "Bearer ", "t0k", "Bearert0k"] {
-            assert_eq!(bearer(value), None, "{value}");
-        }
-    }
 }

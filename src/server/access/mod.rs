@@ -5,13 +5,15 @@
 //! the network: an operation is handed an [`Operator`] (proof that [`auth::authorize`]
 //! passed) and charges its rate itself (`app_state/operations.rs`).
 
-/// The origin rule and credentials: the only maker of an [`Operator`] from a request.
+/// What a request may do: the only maker of an [`Operator`] or a [`Viewer`] from a request.
 pub mod auth;
 /// Concurrent event streams per client address and in total, and the client's address.
 pub mod limits;
+/// Who a request comes from: its bearer token, the sign-on proxy's header, its session.
+pub mod principal;
 /// Token buckets per client address and kind of operation.
 pub mod rates;
-/// The operator session cookie (HMAC-signed with the publish token).
+/// The page's session cookies (HMAC-signed with the token they were made with).
 pub mod session;
 
-pub use auth::Operator;
+pub use auth::{Operator, Viewer};

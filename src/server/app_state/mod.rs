@@ -17,6 +17,7 @@ use crate::{
             ids,
         },
         hub::{Hub, ReplayWindow},
+        presence::Presence,
         producers::{
             jobs::{JobLimits, Jobs},
             market::{self, Market},
@@ -54,6 +55,8 @@ pub struct AppState {
     pub rates: Arc<Rates>,
     /// The Redis engine, when this node is one of a cluster: events go through its log.
     pub engine: Option<Cluster>,
+    /// Who is watching (shared through Redis on a cluster).
+    pub presence: Presence,
     next_toast_id: Arc<AtomicU64>,
     /// The simulated market until [`AppState::start_background`] hands it to its task; `None`
     /// with `--market off`.
@@ -66,10 +69,18 @@ impl FromRef<AppState> for LeptosOptions {
     }
 }
 
-/// What [`Operator`](crate::server::access::Operator)'s extractor reads to authorize a request.
+/// What the [`Operator`](crate::server::access::Operator) and
+/// [`Viewer`](crate::server::access::Viewer) extractors read to authorize a request.
 impl FromRef<AppState> for Arc<Config> {
     fn from_ref(state: &AppState) -> Self {
         state.config.clone()
+    }
+}
+
+/// Wrong credentials are charged to the client's sign-in rate.
+impl FromRef<AppState> for Arc<Rates> {
+    fn from_ref(state: &AppState) -> Self {
+        state.rates.clone()
     }
 }
 
@@ -147,8 +158,15 @@ impl AppState {
             base.max(max_job_id) + 1,
             shutdown.clone(),
         );
+        // Entries live while their stream does and for a short grace after.
+        let presence = Presence::start(
+            engine.as_ref(),
+            2 * config.max_streams as usize,
+            shutdown.clone(),
+        );
         Ok(AppState {
             engine,
+            presence,
             leptos_options,
             limits: Limits::new(&config),
             rates: Arc::new(Rates::new(&config)),

@@ -1,5 +1,6 @@
 //! Runtime configuration: every knob is a flag with an environment-variable twin.
 
+pub use access::{AccessFlags, MAX_USER_LEN, ScopedUser, ViewToken};
 use axum_client_ip::ClientIpSource;
 use clap::Parser;
 use std::{str::FromStr, time::Duration};
@@ -72,6 +73,10 @@ pub struct Config {
     /// with it once. Unset, everyone may operate: fine on a laptop, not on a network.
     #[arg(long, env = "LIVEDASH_PUBLISH_TOKEN", hide_env_values = true, value_parser = parse_token)]
     pub publish_token: Option<String>,
+
+    /// Who may watch (viewer access, off by default).
+    #[command(flatten)]
+    pub access: AccessFlags,
 
     /// The origin browsers use to reach the dashboard (e.g. `https://dash.example.com`)
     /// when a reverse proxy in front rewrites `Host`; the page's own requests are recognised
@@ -222,6 +227,8 @@ impl Default for Config {
     }
 }
 
+/// The flags of viewer access.
+mod access;
 /// The values flags take, and how each is read and checked.
 mod values;
 

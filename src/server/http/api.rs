@@ -1,10 +1,12 @@
 //! The JSON endpoints of the public API (the event stream is in `events.rs`).
 
 use super::job_stream;
-use crate::protocol::{FedQuote, Job, JobId, JobReport, JobSpec, NotificationRequest, Quote};
+use crate::protocol::{
+    FedQuote, Job, JobId, JobReport, JobSpec, NotificationRequest, Presence, Quote, Topic,
+};
 use crate::server::{
     access::{
-        Operator,
+        Operator, Viewer,
         limits::{ClientIp, Transport},
     },
     app_state::AppState,
@@ -69,11 +71,24 @@ impl<S: Send + Sync> FromRequest<S> for SpecBody {
     }
 }
 
-pub async fn quotes(State(app): State<AppState>) -> Json<Vec<Quote>> {
-    Json(
-        app.hub
-            .read(|s| s.quotes.iter().map(|q| q.quote.clone()).collect()),
-    )
+/// The prices now, for a viewer of `quotes`.
+pub async fn quotes(
+    State(app): State<AppState>,
+    viewer: Viewer,
+) -> Result<Json<Vec<Quote>>, ApiError> {
+    viewer.require(Topic::Quotes)?;
+    Ok(Json(app.hub.read(|s| {
+        s.quotes.iter().map(|q| q.quote.clone()).collect()
+    })))
+}
+
+/// Who is watching now: the count for every viewer, the names for those who may see them.
+pub async fn presence(State(app): State<AppState>, viewer: Viewer) -> Json<Presence> {
+    let mut now = app.presence.current();
+    if !viewer.sees_names() {
+        now.users.clear();
+    }
+    Json(now)
 }
 
 /// Takes a batch of prices from outside (priced by `producers/fed_quotes.rs`): all of it or none.
@@ -86,8 +101,10 @@ pub async fn feed_quotes(
     Ok((StatusCode::ACCEPTED, Json(json!({ "accepted": accepted }))))
 }
 
-pub async fn jobs(State(app): State<AppState>) -> Json<Vec<Job>> {
-    Json(app.hub.read(|s| s.jobs.clone()))
+/// The jobs now, for a viewer of `jobs`.
+pub async fn jobs(State(app): State<AppState>, viewer: Viewer) -> Result<Json<Vec<Job>>, ApiError> {
+    viewer.require(Topic::Jobs)?;
+    Ok(Json(app.hub.read(|s| s.jobs.clone())))
 }
 
 #[derive(Debug, Deserialize)]

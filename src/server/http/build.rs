@@ -43,12 +43,14 @@ pub async fn header(State(app): State<AppState>, request: Request, next: Next) -
 /// The `hello` frame that opens a stream resuming from `from` (where the client is: its
 /// `Last-Event-ID`, or the start of the log). Like every event it has an id, and that id
 /// is the client's own position, so a connection lost right after it resumes from the
-/// same place.
-pub fn hello(build: &str, from: EventId, config: &Config) -> Bytes {
+/// same place. `presence` is the stream's watcher entry, which its next stream may take
+/// back (`presence/`).
+pub fn hello(build: &str, from: EventId, config: &Config, presence: Option<&str>) -> Bytes {
     let hello = Hello {
         build: build.to_owned(),
         heartbeat_ms: Some(config.heartbeat().as_millis() as u64),
         hidden_pause_ms: Some(config.hidden_pause().as_millis() as u64),
+        presence: presence.map(str::to_owned),
     };
     let data = serde_json::to_string(&hello).expect("a hello always serialises");
     Bytes::from(format!("event: {HELLO}\nid: {from}\ndata: {data}\n\n"))

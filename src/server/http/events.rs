@@ -6,17 +6,30 @@
 //! whatever queued up and applying the delivery policy (`hub/delivery.rs`), with heartbeat
 //! comments while idle. A connection that falls behind the hub's buffer is caught up the
 //! same way a reconnecting client is; it is never dropped. Streams end on shutdown.
+//!
+//! With viewer access on, a stream is opened only for a viewer (`access/auth.rs`), for
+//! the topics its credential opens (another is refused with 403); one opened by a session
+//! ends when the session does, with a `signed_out` event, so the page asks to sign in
+//! rather than reconnect. Every stream counts as a watcher (`presence/`) and tells its
+//! client who is watching, in `presence` events.
 
 use super::metrics::{self, ConnectionGauge};
-use crate::protocol::{EventId, EventKind, Topic, TopicSet};
+use crate::protocol::{
+    ErrorBody, EventId, EventKind, PRESENCE, Presence, SIGNED_OUT, Topic, TopicSet,
+};
 use crate::server::{
-    access::limits::{ClientIp, StreamPermit, Transport},
+    access::{
+        Viewer,
+        limits::{ClientIp, StreamPermit, Transport},
+    },
     app_state::AppState,
+    clock::now_ms,
     error::ApiError,
     hub::{
         Published, Start,
         delivery::{self, Throttle},
     },
+    presence::Watching,
 };
 use axum::{
     body::Body,
@@ -30,9 +43,12 @@ use rand::Rng;
 use serde::Deserialize;
 use std::{convert::Infallible, sync::Arc};
 use tokio::{
-    sync::broadcast::{
-        Receiver,
-        error::{RecvError, TryRecvError},
+    sync::{
+        broadcast::{
+            Receiver,
+            error::{RecvError, TryRecvError},
+        },
+        watch,
     },
     time::{Instant, Interval, MissedTickBehavior},
 };
@@ -51,18 +67,29 @@ pub struct EventsQuery {
     last_event_id: Option<String>,
     /// Most quote batches per second this client wants.
     max_quote_rate: Option<f64>,
+    /// Present: the client wants `presence` events. Its value is the watcher entry its
+    /// last stream was given (`hello`), to take back; empty the first time.
+    presence: Option<String>,
 }
 
 pub async fn events(
     State(app): State<AppState>,
+    viewer: Viewer,
     ClientIp(ip): ClientIp,
     transport: Transport,
     headers: HeaderMap,
     query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    let topics = TopicSet::parse_list(query.topics.as_deref().unwrap_or(""))
-        .map_err(ApiError::BadRequest)?;
+    // No list: every topic the viewer may watch. A list: each must be one of them.
+    let topics = match query.topics.as_deref().filter(|t| !t.trim().is_empty()) {
+        None => viewer.topics(),
+        Some(list) => {
+            let topics = TopicSet::parse_list(list).map_err(ApiError::BadRequest)?;
+            topics.iter().try_for_each(|t| viewer.require(t))?;
+            topics
+        }
+    };
     let throttle = query
         .max_quote_rate
         .map(Throttle::per_second)
@@ -83,8 +110,18 @@ pub async fn events(
     if let (Some(cluster), Some(last)) = (&app.engine, last) {
         cluster.until_applied(last).await;
     }
+    let claimed = query.presence.as_deref().filter(|id| id.len() <= 64);
+    let watcher = Watcher {
+        watching: app.presence.join(claimed, viewer.user()),
+        told: query.presence.is_some(),
+        names: viewer.sees_names(),
+        ends_at: viewer.expires_at().map(|secs| {
+            let left = (secs * 1_000).saturating_sub(now_ms());
+            Instant::now() + std::time::Duration::from_millis(left)
+        }),
+    };
     let body = Body::from_stream(
-        Connection::open(&app, topics, last, throttle, Some(permit)).into_stream(),
+        Connection::open(&app, topics, last, throttle, Some(permit), Some(watcher)).into_stream(),
     );
     Ok((
         [
@@ -95,6 +132,15 @@ pub async fn events(
         body,
     )
         .into_response())
+}
+
+/// A stream's viewer: its place among the watchers, whether it is told who is watching
+/// (and sees their names), and when its session ends.
+struct Watcher {
+    watching: Watching,
+    told: bool,
+    names: bool,
+    ends_at: Option<Instant>,
 }
 
 /// The per-connection part of a stream: its filter, position, policy state and timers.
@@ -115,6 +161,9 @@ struct Connection {
     _gauge: ConnectionGauge,
     /// Its place in the stream limits, freed when the stream ends.
     _permit: Option<StreamPermit>,
+    /// Who is watching, sent when it changes.
+    presence: watch::Receiver<Presence>,
+    watcher: Option<Watcher>,
 }
 
 impl Connection {
@@ -124,8 +173,10 @@ impl Connection {
         last: Option<EventId>,
         throttle: Option<Throttle>,
         permit: Option<StreamPermit>,
+        watcher: Option<Watcher>,
     ) -> Connection {
         let sub = app.hub.subscribe(last, topics);
+        let mut presence = app.presence.subscribe();
         // Jitter, so a restart does not bring every client back in the same millisecond.
         let retry = app.config.retry_ms + rand::rng().random_range(0..=app.config.retry_ms / 2);
         let mut opening = vec![
@@ -134,9 +185,14 @@ impl Connection {
                 &app.build,
                 last.unwrap_or(EventId { seq: 0, ..sub.head }),
                 &app.config,
+                watcher.as_ref().map(|w| w.watching.id()),
             ),
         ];
         opening.extend(frames(sub.start));
+        let told = watcher.as_ref().filter(|w| w.told);
+        if let Some(watcher) = told {
+            opening.push(presence_frame(&presence.borrow_and_update(), watcher.names));
+        }
         let period = app.config.heartbeat();
         let mut heartbeat = tokio::time::interval_at(Instant::now() + period, period);
         heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
@@ -152,6 +208,8 @@ impl Connection {
             closed: false,
             _gauge: ConnectionGauge::open(topics.iter()),
             _permit: permit,
+            presence,
+            watcher,
         }
     }
 
@@ -168,11 +226,21 @@ impl Connection {
         if let Some(opening) = self.opening.take() {
             return Some(opening);
         }
+        if self.closed {
+            return None;
+        }
+        let ends_at = self.watcher.as_ref().and_then(|w| w.ends_at);
+        let told = self.watcher.as_ref().is_some_and(|w| w.told);
         loop {
             let due = self.throttle.as_ref().and_then(Throttle::due_at);
             let batch = tokio::select! {
                 biased;
                 () = self.shutdown.cancelled() => return self.farewell(),
+                () = sleep_until(ends_at), if ends_at.is_some() => return Some(self.signed_out()),
+                Ok(()) = self.presence.changed(), if told => {
+                    let names = self.watcher.as_ref().is_some_and(|w| w.names);
+                    return Some(vec![presence_frame(&self.presence.borrow_and_update(), names)]);
+                }
                 received = self.receiver.recv() => match received {
                     Ok(first) => match self.drain(first) {
                         // The hub started over from another log's state (the Redis engine
@@ -208,6 +276,20 @@ impl Connection {
         Some(vec![Bytes::from(format!(
             ": server shutting down; reconnect\nretry: {retry}\n\n"
         ))])
+    }
+
+    /// The session this stream was opened with has ended: the last event says so, and the
+    /// client signs in again rather than reconnect.
+    fn signed_out(&mut self) -> Vec<Bytes> {
+        self.closed = true;
+        let body = ErrorBody {
+            error: "your session has ended: sign in again".into(),
+            state: None,
+        };
+        let data = serde_json::to_string(&body).expect("an error body always serialises");
+        vec![Bytes::from(format!(
+            "event: {SIGNED_OUT}\ndata: {data}\n\n"
+        ))]
     }
 
     /// `first` plus whatever else is already queued (at most the hub's buffer, so a
@@ -261,6 +343,16 @@ impl Connection {
         }
         frames(start)
     }
+}
+
+/// A `presence` event (no id: it is not in the log); names only for those who may see them.
+fn presence_frame(now: &Presence, names: bool) -> Bytes {
+    let shown = Presence {
+        watching: now.watching,
+        users: if names { now.users.clone() } else { Vec::new() },
+    };
+    let data = serde_json::to_string(&shown).expect("presence always serialises");
+    Bytes::from(format!("event: {PRESENCE}\ndata: {data}\n\n"))
 }
 
 /// The frames of a stream's starting point, with superseded replay events removed.

@@ -51,7 +51,7 @@ async fn read_once(conn: &mut Connection) -> Vec<(String, Event)> {
 
 async fn assert_one_newest_quote_per_symbol(stream_buffer: u32) {
     let app = app(stream_buffer);
-    let mut conn = Connection::open(&app, TopicSet::all(), None, None, None);
+    let mut conn = Connection::open(&app, TopicSet::all(), None, None, None, None);
     read_once(&mut conn).await; // retry hint and snapshot
     let newest = publish_quotes(&app, 2_000);
     let events = read_once(&mut conn).await;
@@ -97,6 +97,7 @@ async fn a_rate_limited_client_gets_quote_batches_no_faster_than_asked() {
         None,
         Some(Throttle::per_second(4.0).unwrap()),
         None,
+        None,
     );
     read_once(&mut conn).await;
     publish_quotes(&app, 50);
@@ -115,7 +116,7 @@ async fn a_rate_limited_client_gets_quote_batches_no_faster_than_asked() {
 #[tokio::test]
 async fn an_open_stream_gets_a_snapshot_when_the_hub_starts_over_from_another_log() {
     let app = app(64);
-    let mut conn = Connection::open(&app, TopicSet::all(), None, None, None);
+    let mut conn = Connection::open(&app, TopicSet::all(), None, None, None, None);
     read_once(&mut conn).await; // retry hint and snapshot
     let head = EventId { epoch: 99, seq: 5 };
     let toast = crate::protocol::Toast {
@@ -137,7 +138,7 @@ async fn also_when_the_new_log_has_the_same_epoch_but_another_past() {
     // A node that could not follow the log event by event (it was trimmed past it, or
     // Redis came back from an older save) starts over within the same epoch.
     let app = app(64);
-    let mut conn = Connection::open(&app, TopicSet::all(), None, None, None);
+    let mut conn = Connection::open(&app, TopicSet::all(), None, None, None, None);
     read_once(&mut conn).await;
     let head = EventId {
         epoch: app.hub.head_id().epoch,

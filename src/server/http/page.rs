@@ -7,10 +7,16 @@
 //! them, so the page's code never touches the server's types.
 
 use crate::protocol::{
-    Access, ErrorBody, JobId, JobKind, JobSpec, Level, MarketSource, NotificationRequest, PageState,
+    Access, ErrorBody, EventId, JobId, JobKind, JobSpec, Level, MarketSource, NotificationRequest,
+    PageState, Snapshot, TopicSet,
 };
 use crate::server::{
-    access::{Operator, auth, limits::ClientIp, rates::Action, session},
+    access::{
+        Operator, auth,
+        limits::ClientIp,
+        rates::Action,
+        session::{self, Kind},
+    },
     app_state::AppState,
     config::MarketMode,
     error::ApiError,
@@ -18,24 +24,61 @@ use crate::server::{
 };
 use axum::{
     extract::FromRequestParts,
-    http::{HeaderValue, header, request::Parts},
+    http::{HeaderValue, StatusCode, header, request::Parts},
 };
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-/// The state the page renders first, and what its viewer may do.
+/// The state the page renders first, and what its viewer may do. Without access (viewer
+/// access on, no credential) it carries no data at all, and the page is answered with 401:
+/// the sign-in form.
 pub fn page_state() -> Result<PageState, ErrorBody> {
     let (app, parts) = request()?;
-    let (snapshot, head) = app.hub.snapshot();
+    let (access, viewer) = auth::page_access(&app.config, &parts);
+    let (snapshot, head, topics, user, presence) = match &viewer {
+        Some(viewer) => {
+            let (snapshot, head) = app.hub.snapshot();
+            let mut presence = app.presence.current();
+            if !viewer.sees_names() {
+                presence.users.clear();
+            }
+            let topics = viewer.topics();
+            let snapshot = crate::state::restrict(&snapshot, topics);
+            (
+                snapshot,
+                head,
+                topics,
+                viewer.user().map(str::to_owned),
+                presence,
+            )
+        }
+        None => {
+            if let Some(response) = use_context::<ResponseOptions>() {
+                response.set_status(StatusCode::UNAUTHORIZED);
+            }
+            let nothing = EventId { epoch: 0, seq: 0 };
+            (
+                Snapshot::default(),
+                nothing,
+                TopicSet::empty(),
+                None,
+                Default::default(),
+            )
+        }
+    };
     Ok(PageState {
         snapshot,
         head,
-        access: auth::access(&app.config, &parts.headers),
+        access,
         market: match app.config.market {
             MarketMode::Simulated => MarketSource::Simulated,
             MarketMode::Off => MarketSource::Fed,
         },
         build: app.build.to_string(),
+        topics,
+        user,
+        token_sign_in: auth::token_sign_in(&app.config),
+        presence,
     })
 }
 
@@ -57,14 +100,15 @@ async fn operate<T>(
     operation: impl AsyncFnOnce(&AppState, &Operator) -> Result<T, ApiError>,
 ) -> Result<(), ErrorBody> {
     let (app, mut parts) = request()?;
-    let operator = auth::authorize(&app.config, &mut parts)
+    let operator = auth::authorize(&app.config, &app.rates, &mut parts)
         .await
         .map_err(fail)?;
     operation(&app, &operator).await.map(drop).map_err(fail)
 }
 
-/// Checks the token typed into the sign-in form and sets the operator session cookie.
-/// Attempts are rate-limited per client, against guessing.
+/// Checks the token typed into the sign-in form (the publish token or a view token) and
+/// sets the session cookie of that role. Attempts are rate-limited per client, against
+/// guessing.
 pub async fn sign_in(token: String) -> Result<Access, ErrorBody> {
     let (app, mut parts) = request()?;
     let result = async {
@@ -74,20 +118,27 @@ pub async fn sign_in(token: String) -> Result<Access, ErrorBody> {
         auth::sign_in(&app.config, &token)
     }
     .await;
-    let value = result.map_err(fail)?;
-    set_header(session::set_cookie(value, secure_cookies(&app, &parts)));
-    Ok(Access::Operator)
+    let (kind, value, access) = result.map_err(fail)?;
+    let lifetime = app.config.access.session_lifetime();
+    set_header(session::set_cookie(
+        kind,
+        value,
+        lifetime,
+        secure_cookies(&app, &parts),
+    ));
+    Ok(access)
 }
 
-/// Removes the session cookie from this browser.
+/// Removes both session cookies from this browser; answers what it may do then.
 pub async fn sign_out() -> Result<Access, ErrorBody> {
     let (app, parts) = request()?;
     auth::check_origin(&app.config, &parts).map_err(fail)?;
-    set_header(session::clear_cookie(secure_cookies(&app, &parts)));
-    Ok(match app.config.publish_token {
-        Some(_) => Access::Viewer,
-        None => Access::Open,
-    })
+    let secure = secure_cookies(&app, &parts);
+    set_header(session::clear_cookie(Kind::Operator, secure));
+    set_header(session::clear_cookie(Kind::Viewer, secure));
+    let mut parts = parts;
+    parts.headers.remove(header::COOKIE);
+    Ok(auth::page_access(&app.config, &parts).0)
 }
 
 /// The application state and the request's parts, from the server function's context.

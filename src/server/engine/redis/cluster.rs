@@ -82,6 +82,12 @@ impl Cluster {
         Ok(cluster)
     }
 
+    /// A connection to the cluster's Redis, the key prefix and this node's name, for what
+    /// the cluster shares beside the log (who is watching: `presence/`).
+    pub fn shared(&self) -> (ConnectionManager, &str, &str) {
+        (self.conn.clone(), &self.prefix, &self.node)
+    }
+
     /// The hub this node's streams are served from.
     pub fn hub(&self) -> &Hub {
         &self.hub
