@@ -8,6 +8,8 @@ mod api {
     pub mod redis_server;
     pub mod support;
 }
+#[path = "api/access.rs"]
+mod access;
 #[path = "api/build.rs"]
 mod build;
 #[path = "api/cli.rs"]
@@ -64,6 +66,8 @@ mod page;
 mod parallel_render;
 #[path = "api/post_stream.rs"]
 mod post_stream;
+#[path = "api/presence.rs"]
+mod presence;
 #[path = "api/quotes.rs"]
 mod quotes;
 #[path = "api/reported.rs"]

@@ -56,7 +56,7 @@ async fn a_viewer_signs_in_with_the_token_and_the_page_becomes_operable() {
 
     let (status, json, cookie) = sign_in(&server, "wrong-token-0123456789").await;
     assert_eq!((status, cookie), (401, None));
-    assert_eq!(json["error"], "that is not the operator token");
+    assert_eq!(json["error"], "that token is not valid here");
 
     let (status, json, cookie) = sign_in(&server, TOKEN).await;
     assert_eq!(status, 200, "{json}");

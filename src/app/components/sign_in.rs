@@ -44,7 +44,7 @@ pub fn SignInPage(token: bool, ended: bool) -> impl IntoView {
         }
     });
     view! {
-        <section class="panel sign-in-page" role="alert" aria-labelledby="sign-in-title">
+        <section class="panel sign-in-page" aria-labelledby="sign-in-title">
             <h2 id="sign-in-title">{title}</h2>
             {form}
             {proxy}

@@ -53,7 +53,6 @@ impl Operator {
 #[derive(Clone, Debug)]
 pub struct Viewer {
     principal: Principal,
-    ip: IpAddr,
 }
 
 impl Viewer {
@@ -88,10 +87,6 @@ impl Viewer {
     pub fn sees_names(&self) -> bool {
         self.topics() == TopicSet::all()
     }
-
-    pub fn ip(&self) -> IpAddr {
-        self.ip
-    }
 }
 
 /// Authorizes a state-changing request: the origin rule, then credentials.
@@ -101,7 +96,8 @@ pub async fn authorize(
     parts: &mut Parts,
 ) -> Result<Operator, ApiError> {
     check_origin(config, parts)?;
-    let (principal, ip) = identify(config, rates, parts).await?;
+    let principal = identify(config, rates, parts).await?;
+    let ClientIp(ip) = ClientIp::from_request_parts(parts, &()).await?;
     let open = config.publish_token.is_none() && !config.access.restricted();
     match principal.role {
         Role::Operator => Ok(Operator { ip: Some(ip) }),
@@ -123,7 +119,7 @@ pub async fn authorize_view(
     rates: &Rates,
     parts: &mut Parts,
 ) -> Result<Viewer, ApiError> {
-    let (mut principal, ip) = identify(config, rates, parts).await?;
+    let mut principal = identify(config, rates, parts).await?;
     if !config.access.restricted() {
         principal.topics = TopicSet::all();
     } else if principal.role == Role::Anonymous {
@@ -133,21 +129,22 @@ pub async fn authorize_view(
                 .into(),
         ));
     }
-    Ok(Viewer { principal, ip })
+    Ok(Viewer { principal })
 }
 
-/// The request's principal and client address; a wrong credential is charged to the
-/// client's sign-in rate (429 once that is spent) and refused.
+/// The request's principal; a wrong credential is charged to the client's sign-in rate
+/// (429 once that is spent) and refused.
 async fn identify(
     config: &Config,
     rates: &Rates,
     parts: &mut Parts,
-) -> Result<(Principal, IpAddr), ApiError> {
-    let ClientIp(ip) = ClientIp::from_request_parts(parts, &()).await?;
+) -> Result<Principal, ApiError> {
     match principal::identify(config, parts) {
-        Ok(principal) => Ok((principal, ip)),
+        Ok(principal) => Ok(principal),
         Err(BadCredential(error)) => {
-            rates.charge(ip, Action::SignIn)?;
+            if let Ok(ClientIp(ip)) = ClientIp::from_request_parts(parts, &()).await {
+                rates.charge(ip, Action::SignIn)?;
+            }
             Err(error)
         }
     }
@@ -210,10 +207,7 @@ pub fn page_access(config: &Config, parts: &Parts) -> (Access, Option<Viewer>) {
         if !config.access.restricted() {
             principal.topics = TopicSet::all();
         }
-        Viewer {
-            principal,
-            ip: std::net::Ipv4Addr::UNSPECIFIED.into(),
-        }
+        Viewer { principal }
     });
     (access, viewer)
 }
