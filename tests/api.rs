@@ -80,6 +80,8 @@ mod security;
 mod shutdown;
 #[path = "api/slow.rs"]
 mod slow;
+#[path = "api/sso.rs"]
+mod sso;
 #[path = "api/stream.rs"]
 mod stream;
 #[path = "api/tls.rs"]

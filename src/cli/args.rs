@@ -44,7 +44,8 @@ pub struct ClientArgs {
     #[arg(long, env = "LIVEDASH_SERVER", default_value = "http://127.0.0.1:3000", value_parser = parse_server)]
     pub server: reqwest::Url,
 
-    /// The server's publish token, sent as `Authorization: Bearer <token>`.
+    /// The server's publish token, sent as `Authorization: Bearer <token>` (for `watch`, a
+    /// view token is enough when the dashboard has viewer access on).
     #[arg(long, env = "LIVEDASH_PUBLISH_TOKEN", hide_env_values = true)]
     pub token: Option<String>,
 }

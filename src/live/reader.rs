@@ -98,6 +98,20 @@ async fn read(
             retry_after_ms,
         });
     }
+    // Something else answered in our place: a sign-on proxy whose session ended sends its
+    // sign-in page (or redirects to it). That is the viewer's access ending, as a 401 is.
+    let is_stream = response
+        .headers()
+        .get("Content-Type")
+        .ok()
+        .flatten()
+        .is_some_and(|t| t.starts_with("text/event-stream"));
+    if !is_stream {
+        return Ok(Ending::Refused {
+            status: 401,
+            retry_after_ms: 0,
+        });
+    }
     let Some(body) = response.body() else {
         return Ok(Ending::Lost);
     };

@@ -210,12 +210,18 @@ impl Stream {
     /// Checks every half heartbeat period (as the stream's `hello` gave it, so it starts
     /// with the first frames) that the stream is not stale: a silent stream is reopened
     /// between two and two and a half periods after its last byte.
+    ///
+    /// It belongs to the attempt it was started for: an interval that outlives its attempt
+    /// does nothing (clearing it is not enough everywhere: a fake clock's timer ids, as
+    /// Playwright's, do not fit the i32 web-sys hands back, so they never clear).
     fn watch(self: &Rc<Self>) {
         let weak = Rc::downgrade(self);
+        let generation = self.generation.get();
         let period = Duration::from_millis(self.inbox.timings().heartbeat_ms / 2);
         let watchdog = set_interval_with_handle(
             move || {
                 if let Some(stream) = weak.upgrade()
+                    && stream.generation.get() == generation
                     && stream.stale()
                 {
                     stream.open_now();

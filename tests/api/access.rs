@@ -84,7 +84,12 @@ async fn without_access_only_health_and_the_sign_in_page_answer_and_they_carry_n
     assert_eq!(status, StatusCode::UNAUTHORIZED);
     assert!(html.contains("Sign in to watch"), "{html}");
     assert!(html.contains(r#""topics":0"#) && html.contains(r#""watching":0"#));
-    for data in ["AAPL", "A secret deploy note", "Notifications", r#"class="watching""#] {
+    for data in [
+        "AAPL",
+        "A secret deploy note",
+        "Notifications",
+        r#"class="watching""#,
+    ] {
         assert!(!html.contains(data), "the sign-in page shows `{data}`");
     }
     for path in [

@@ -148,3 +148,48 @@ async fn watch_without_a_job_follows_them_all_until_ctrl_c() {
     assert!(sent.success());
     assert_eq!(watch.finish().await.0, 130);
 }
+
+#[tokio::test]
+async fn watch_with_a_view_token_follows_a_job_and_without_one_is_refused_clearly() {
+    let server = TestServer::with(Config {
+        publish_token: Some("publish-token-0123456789".into()),
+        ..Config::from_args(["livedash", "--view-token", "view-token-0123456789"]).unwrap()
+    })
+    .await;
+    let job = server
+        .client
+        .post(server.url("/api/jobs"))
+        .bearer_auth("publish-token-0123456789")
+        .body(r#"{"kind":"reported","title":"Private","total":2}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(job.status(), 201);
+    let id = job.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_u64()
+        .unwrap()
+        .to_string();
+
+    let refused = Companion::start(&server.base, &["watch", &id]);
+    let (exit, seen) = refused.finish().await;
+    assert_ne!(exit, 0);
+    let err = lines_of(&seen, Source::Stderr).join("\n");
+    assert!(err.contains("401") && err.contains("sign in"), "{err}");
+
+    let mut watch = Companion::start(
+        &server.base,
+        &["watch", &id, "--token", "view-token-0123456789"],
+    );
+    watch.line_with("\"Private\": running 0%").await;
+    let report = server
+        .client
+        .post(server.url(&format!("/api/jobs/{id}/report")))
+        .bearer_auth("publish-token-0123456789")
+        .body(r#"{"state":"completed"}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(report.status(), 200);
+    let (exit, seen) = watch.finish().await;
+    assert_eq!(exit, 0, "{seen:#?}");
+}

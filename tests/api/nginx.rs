@@ -22,6 +22,11 @@ pub struct Nginx {
 impl Nginx {
     /// nginx balancing over `nodes`.
     pub fn start(nodes: &[SocketAddr]) -> Nginx {
+        Nginx::start_with(|port| with_nodes(readme_config(), nodes, port))
+    }
+
+    /// nginx running the `http` block `block` makes for its port.
+    pub fn start_with(block: impl FnOnce(u16) -> String) -> Nginx {
         let port = std::net::TcpListener::bind("127.0.0.1:0")
             .unwrap()
             .local_addr()
@@ -30,7 +35,7 @@ impl Nginx {
         let dir = std::env::temp_dir().join(format!("livedash-nginx-{port}"));
         std::fs::create_dir_all(&dir).unwrap();
         let conf = dir.join("nginx.conf");
-        std::fs::write(&conf, whole_config(&dir, nodes, port)).unwrap();
+        std::fs::write(&conf, whole_config(&dir, &block(port))).unwrap();
         let bin = std::env::var("NGINX").unwrap_or_else(|_| "/usr/sbin/nginx".into());
         let mut child = Command::new(&bin)
             .arg("-p")
@@ -88,8 +93,8 @@ pub fn readme_config() -> &'static str {
     &block[..block.find("```").unwrap()]
 }
 
-/// A whole nginx.conf around the README's block: everything it writes goes under `dir`.
-fn whole_config(dir: &std::path::Path, nodes: &[SocketAddr], port: u16) -> String {
+/// A whole nginx.conf around an `http` block: everything it writes goes under `dir`.
+fn whole_config(dir: &std::path::Path, block: &str) -> String {
     let dir = dir.display();
     format!(
         "worker_processes 1;\n\
@@ -104,8 +109,7 @@ fn whole_config(dir: &std::path::Path, nodes: &[SocketAddr], port: u16) -> Strin
          fastcgi_temp_path {dir}/fastcgi;\n\
          uwsgi_temp_path {dir}/uwsgi;\n\
          scgi_temp_path {dir}/scgi;\n\
-         {}\n}}\n",
-        with_nodes(readme_config(), nodes, port)
+         {block}\n}}\n"
     )
 }
 
