@@ -28,7 +28,12 @@ test("without access the page is a sign-in form with no data; a view token opens
     await expect(page.getByRole("heading", { name: "Sign in to watch" })).toBeVisible();
     const html = await page.content();
     for (const data of ["AAPL", "Notifications", `class="watching"`]) expect(html).not.toContain(data);
-    expect(await seriousViolations(page)).toEqual([]);
+    // Accessible, and looked at, in both themes.
+    for (const colorScheme of ["light", "dark"] as const) {
+      await page.emulateMedia({ colorScheme });
+      expect(await seriousViolations(page)).toEqual([]);
+      await page.screenshot({ path: `screenshots/latest/sign-in-${colorScheme}.png` });
+    }
 
     await page.locator(".sign-in-page form").getByLabel("Token").fill("not-the-token-0123456789");
     await page.locator(".sign-in-page form").getByRole("button", { name: "Sign in" }).click();
@@ -42,6 +47,11 @@ test("without access the page is a sign-in form with no data; a view token opens
     await expect(page.locator(".notify-form")).toHaveCount(0);
     await expect(page.locator("details.sign-in summary")).toBeVisible();
     await expect(page.locator(".watching .count")).toHaveText("1 watching");
+    await page.screenshot({ path: "screenshots/latest/viewer.png" });
+
+    // A viewer may sign out: the page is the sign-in form again.
+    await page.locator(".sign-out-form").getByRole("button", { name: "Sign out" }).click();
+    await expect(page.getByRole("heading", { name: "Sign in to watch" })).toBeVisible();
   } finally {
     await server.stop();
   }

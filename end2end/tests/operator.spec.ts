@@ -52,7 +52,7 @@ test("a viewer signs in with the token and operates the dashboard over HTTP/2", 
   const field = page.getByLabel("Operator token");
   await field.fill("not-the-token-0123456789");
   await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("alert")).toHaveText("that is not the operator token");
+  await expect(page.getByRole("alert")).toHaveText("that token is not valid here");
 
   await field.fill(TOKEN);
   await page.getByRole("button", { name: "Sign in" }).click();

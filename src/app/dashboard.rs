@@ -79,7 +79,7 @@ fn Board(store: Store, user: Option<String>) -> impl IntoView {
             <div class="topbar-end">
                 <Watching presence=store.presence/>
                 {user.map(|user| view! { <span class="role user">{user}</span> })}
-                <AccessControl access=store.access topics=store.topics/>
+                <AccessControl access=store.access topics=store.topics session=store.session/>
                 <ConnectionBadge status=store.connection/>
             </div>
         </header>

@@ -92,6 +92,8 @@ pub struct Store {
     pub topics: TopicSet,
     /// Whether the sign-in form takes a token (else a sign-on proxy signs people in).
     pub token_sign_in: bool,
+    /// Whether this browser signed in on the page (it may sign out).
+    pub session: bool,
     /// Who is watching now.
     pub presence: RwSignal<Presence>,
     /// The stream is served by another build than the page's: the page says so, and
@@ -112,6 +114,7 @@ impl Store {
             market: page.market,
             topics: page.topics,
             token_sign_in: page.token_sign_in,
+            session: page.session,
             presence: RwSignal::new(page.presence),
             updated: RwSignal::new(false),
         }

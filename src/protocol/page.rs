@@ -53,6 +53,8 @@ pub struct PageState {
     pub user: Option<String>,
     /// Whether a token typed into the page signs in (one is configured).
     pub token_sign_in: bool,
+    /// Whether this browser holds a session (signing out ends it).
+    pub session: bool,
     pub presence: Presence,
 }
 

@@ -170,6 +170,7 @@ async fn a_view_token_gives_a_read_only_dashboard_that_cannot_publish() {
     let (status, html) = page(&server, Some(("cookie", &session))).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("AAPL") && html.contains("read-only-note"));
+    assert!(html.contains("Sign out"), "a signed-in viewer may sign out");
     assert!(
         !html.contains("notify-form"),
         "a viewer is offered the form"

@@ -10,14 +10,16 @@ use crate::{
 use leptos::{prelude::*, server_fn::ServerFn};
 
 #[component]
-pub fn AccessControl(access: RwSignal<Access>, topics: TopicSet) -> impl IntoView {
+pub fn AccessControl(access: RwSignal<Access>, topics: TopicSet, session: bool) -> impl IntoView {
     let (sign_in, sign_out) = (Post::new(), Post::new());
+    let session = RwSignal::new(session);
     // The server answers with the viewer's new access; the controls follow it. A page
     // that must show other panels, or none (signed out of a private dashboard), loads
     // again.
-    for post in [sign_in, sign_out] {
+    for (post, signed) in [(sign_in, true), (sign_out, false)] {
         Effect::new(move |_| {
             if let Some(Some(now)) = post.answer() {
+                session.set(signed);
                 if now == Access::Locked || (now == Access::Operator && topics != TopicSet::all()) {
                     crate::live::reload_now();
                 }
@@ -27,7 +29,12 @@ pub fn AccessControl(access: RwSignal<Access>, topics: TopicSet) -> impl IntoVie
     }
     // Memos: the controls are rebuilt when the access changes, not on every write to it.
     let viewer = Memo::new(move |_| access.get() == Access::Viewer);
+    // Whoever signed in on the page may sign out, viewer or operator (a user of the sign-on
+    // proxy cannot: the proxy signs them in on every request).
     let operator = Memo::new(move |_| access.get() == Access::Operator);
+    let signed_in = Memo::new(move |_| {
+        session.get() && matches!(access.get(), Access::Operator | Access::Viewer)
+    });
     view! {
         {move || viewer.get().then(|| view! {
             <details class="sign-in">
@@ -43,9 +50,9 @@ pub fn AccessControl(access: RwSignal<Access>, topics: TopicSet) -> impl IntoVie
                 </PostForm>
             </details>
         })}
-        {move || operator.get().then(|| view! {
+        {move || signed_in.get().then(|| view! {
             <PostForm to=SignOut::PATH post=sign_out class="sign-out-form">
-                <span class="role">"Operator"</span>
+                {move || operator.get().then(|| view! { <span class="role">"Operator"</span> })}
                 <button type="submit" class="btn btn-quiet">"Sign out"</button>
             </PostForm>
         })}

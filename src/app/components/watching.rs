@@ -8,6 +8,12 @@ use leptos::prelude::*;
 pub fn Watching(presence: RwSignal<Presence>) -> impl IntoView {
     let count = move || presence.with(|p| format!("{} watching", p.watching));
     let names = move || presence.with(|p| p.users.join(", "));
+    let shown = move || {
+        presence.with(|p| match p.users.is_empty() {
+            true => String::new(),
+            false => format!("· {}", p.users.join(", ")),
+        })
+    };
     view! {
         <p class="watching" role="status" title=names>
             <svg class="eye" viewBox="0 0 24 24" aria-hidden="true">
@@ -15,7 +21,7 @@ pub fn Watching(presence: RwSignal<Presence>) -> impl IntoView {
                 <circle cx="12" cy="12" r="3" fill="currentColor"/>
             </svg>
             <span class="count">{count}</span>
-            <span class="names">{names}</span>
+            <span class="names">{shown}</span>
         </p>
     }
 }

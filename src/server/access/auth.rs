@@ -77,7 +77,7 @@ impl Viewer {
         self.principal.user.as_deref()
     }
 
-    /// When its session ends (seconds since the epoch), if it came from one.
+    /// When its session ends (seconds since the epoch), if it came from a page session.
     pub fn expires_at(&self) -> Option<u64> {
         self.principal.expires_at
     }

@@ -2,6 +2,7 @@
 //! and rates.
 
 use super::*;
+use crate::protocol::{Topic, TopicSet};
 
 #[test]
 fn the_defaults_ignore_the_environment() {
@@ -43,4 +44,68 @@ fn origins_and_tokens_are_checked() {
     for bad in ["0", "0.001", "1e-300", "NaN", "inf", "10001"] {
         assert!(parse_rate(bad).is_err(), "{bad}");
     }
+}
+
+#[test]
+fn view_tokens_may_be_scoped() {
+    let config = Config::from_args([
+        "livedash",
+        "--view-token",
+        "0123456789abcdef,screen-0123456789:quotes,ops-0123456789ab:jobs+toasts",
+    ])
+    .unwrap();
+    let tokens = &config.access.view_tokens;
+    assert_eq!(tokens[0].topics, TopicSet::all());
+    assert_eq!(tokens[1].token, "screen-0123456789");
+    assert_eq!(tokens[1].topics, [Topic::Quotes].into_iter().collect());
+    assert_eq!(
+        tokens[2].topics,
+        [Topic::Jobs, Topic::Toasts].into_iter().collect()
+    );
+    assert!(config.access.restricted());
+    assert!(!Config::default().access.restricted());
+    for bad in ["short", "0123456789abcdef:", "0123456789abcdef:prices"] {
+        assert!(
+            Config::from_args(["livedash", "--view-token", bad]).is_err(),
+            "{bad}"
+        );
+    }
+}
+
+#[test]
+fn the_proxy_header_needs_trusted_proxies() {
+    assert!(Config::from_args(["livedash", "--auth-proxy-header", "X-User"]).is_err());
+    assert!(Config::from_args(["livedash", "--operators", "alice"]).is_err());
+    let config = Config::from_args([
+        "livedash",
+        "--auth-proxy-header",
+        "X-Forwarded-User",
+        "--trusted-proxies",
+        "127.0.0.1,10.0.0.0/8",
+        "--operators",
+        "alice",
+        "--scoped-users",
+        "lobby:quotes",
+    ])
+    .unwrap();
+    let access = &config.access;
+    assert!(access.trusts("127.0.0.1".parse().unwrap()));
+    assert!(access.trusts("::ffff:10.1.2.3".parse().unwrap()));
+    assert!(!access.trusts("192.168.0.1".parse().unwrap()));
+    assert!(access.is_operator("alice") && !access.is_operator("bob"));
+    assert_eq!(
+        access.user_topics("lobby"),
+        [Topic::Quotes].into_iter().collect()
+    );
+    assert_eq!(access.user_topics("bob"), TopicSet::all());
+    assert!(
+        Config::from_args([
+            "livedash",
+            "--auth-proxy-header",
+            "X",
+            "--trusted-proxies",
+            "nope"
+        ])
+        .is_err()
+    );
 }

@@ -78,6 +78,7 @@ pub fn page_state() -> Result<PageState, ErrorBody> {
         topics,
         user,
         token_sign_in: auth::token_sign_in(&app.config),
+        session: viewer.as_ref().is_some_and(|v| v.expires_at().is_some()),
         presence,
     })
 }

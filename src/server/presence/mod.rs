@@ -27,10 +27,15 @@ use tokio_util::sync::CancellationToken;
 
 /// The cluster's shared set of watchers.
 mod shared;
+/// This node's watchers.
+mod table;
 
-/// How long a watcher who lost their stream still counts.
-pub const GRACE: Duration = Duration::from_secs(3);
+use table::{Entry, Table, view_of};
+pub use table::{GRACE, MAX_NAMES};
 
+/// Streams hear of a change at most this often: a thousand browsers arriving at once make
+/// a few presence events per stream, not a thousand.
+const AT_MOST_EVERY: Duration = Duration::from_millis(500);
 #[derive(Clone)]
 pub struct Presence {
     inner: Arc<Inner>,
@@ -41,30 +46,6 @@ struct Inner {
     view: watch::Sender<View>,
     changed: Notify,
     max_entries: usize,
-}
-
-#[derive(Default)]
-struct Table {
-    entries: HashMap<String, Entry>,
-    /// Entries other nodes hold, with their users (a reconnect may land here).
-    elsewhere: HashMap<String, Option<String>>,
-}
-
-struct Entry {
-    user: Option<String>,
-    /// Streams open on this entry (a browser with tabs that cannot share has several).
-    streams: u32,
-    /// When its last stream ended (ms); it counts until `GRACE` after that.
-    gone_at: Option<u64>,
-    /// Until when Redis counts it, as last written (0: not written since it changed).
-    written_until: u64,
-}
-
-impl Entry {
-    fn expired(&self, now: u64) -> bool {
-        self.gone_at
-            .is_some_and(|gone| gone + GRACE.as_millis() as u64 <= now)
-    }
 }
 
 /// One stream's place among the watchers; the stream dropping it starts its grace.
@@ -176,13 +157,15 @@ impl Presence {
     /// grace ends.
     async fn keep_local(self, shutdown: CancellationToken) {
         loop {
-            let next = {
+            let (next, sent) = {
                 let mut table = self.table();
                 table.expire(now_ms());
                 let view = view_of(table.entries.values().map(|e| e.user.as_deref()));
-                self.publish(view);
-                table.next_expiry()
+                (table.next_expiry(), self.publish(view))
             };
+            if sent {
+                tokio::time::sleep(AT_MOST_EVERY).await;
+            }
             tokio::select! {
                 () = shutdown.cancelled() => return,
                 () = self.inner.changed.notified() => {}
@@ -206,31 +189,17 @@ impl Presence {
             let next = match shared.round(&writes, now).await {
                 Ok(remote) => {
                     failing = false;
-                    let mut table = self.table();
-                    for write in &writes {
-                        // Not if it changed meanwhile (its stream ended, or came back).
-                        if let Some(entry) = table.entries.get_mut(&write.id)
-                            && entry.gone_at.is_some() == write.in_grace
-                        {
-                            entry.written_until = write.until;
-                        }
+                    if self.publish(self.absorb(&writes, &remote)) {
+                        tokio::time::sleep(AT_MOST_EVERY).await;
                     }
-                    let mut by_id: HashMap<String, Option<String>> = HashMap::new();
-                    for r in &remote {
-                        by_id.entry(r.id.clone()).or_insert_with(|| r.user.clone());
-                    }
-                    let view = view_of(by_id.values().map(Option::as_deref));
-                    by_id.retain(|id, _| !table.entries.contains_key(id));
-                    table.elsewhere = by_id;
-                    self.publish(view);
                     remote.iter().map(|r| r.until).min()
                 }
                 Err(e) => {
                     if !std::mem::replace(&mut failing, true) {
                         tracing::warn!("presence: Redis failed ({e}); counting this node only");
                     }
-                    let table = self.table();
-                    self.publish(view_of(table.entries.values().map(|e| e.user.as_deref())));
+                    let view = view_of(self.table().entries.values().map(|e| e.user.as_deref()));
+                    self.publish(view);
                     local_next
                 }
             };
@@ -244,80 +213,37 @@ impl Presence {
         }
     }
 
-    fn publish(&self, view: View) {
+    /// After a round: marks what Redis now holds of this node's entries, notes the entries
+    /// other nodes hold, and returns the cluster's view (entries counted by id, once).
+    fn absorb(&self, writes: &[shared::Local], remote: &[shared::Remote]) -> View {
+        let mut table = self.table();
+        for write in writes {
+            // Not if it changed meanwhile (its stream ended, or came back).
+            if let Some(entry) = table.entries.get_mut(&write.id)
+                && entry.gone_at.is_some() == write.in_grace
+            {
+                entry.written_until = write.until;
+            }
+        }
+        let mut by_id: HashMap<String, Option<String>> = HashMap::new();
+        for r in remote {
+            by_id.entry(r.id.clone()).or_insert_with(|| r.user.clone());
+        }
+        let view = view_of(by_id.values().map(Option::as_deref));
+        by_id.retain(|id, _| !table.entries.contains_key(id));
+        table.elsewhere = by_id;
+        view
+    }
+
+    /// Sends `view` to the streams if it changed; whether it did (the caller then waits
+    /// [`AT_MOST_EVERY`] before the next).
+    fn publish(&self, view: View) -> bool {
         self.inner.view.send_if_modified(|current| {
             let changed = *current != view;
             *current = view;
             changed
-        });
+        })
     }
-}
-
-impl Table {
-    fn expire(&mut self, now: u64) {
-        self.entries.retain(|_, e| !e.expired(now));
-    }
-
-    /// This node's entries Redis must hear of: changed since written, or live and due for
-    /// a refresh (half their time left).
-    fn writes(&self, now: u64) -> Vec<shared::Local> {
-        let live_for = shared::LIVE_FOR.as_millis() as u64;
-        self.entries
-            .iter()
-            .filter_map(|(id, e)| {
-                let until = match e.gone_at {
-                    Some(gone) => gone + GRACE.as_millis() as u64,
-                    None => now + live_for,
-                };
-                let due = e.written_until == 0
-                    || (e.gone_at.is_none() && e.written_until < now + live_for / 2);
-                due.then(|| shared::Local {
-                    id: id.clone(),
-                    user: e.user.clone(),
-                    until,
-                    in_grace: e.gone_at.is_some(),
-                })
-            })
-            .collect()
-    }
-
-    fn next_expiry(&self) -> Option<u64> {
-        self.entries
-            .values()
-            .filter_map(|e| e.gone_at)
-            .min()
-            .map(|gone| gone + GRACE.as_millis() as u64)
-    }
-
-    /// At the bound, the entry in grace longest goes first.
-    fn make_room(&mut self, max: usize) {
-        while self.entries.len() >= max {
-            let oldest = self
-                .entries
-                .iter()
-                .filter_map(|(id, e)| Some((e.gone_at?, id.clone())))
-                .min();
-            match oldest {
-                Some((_, id)) => self.entries.remove(&id),
-                None => return,
-            };
-        }
-    }
-}
-
-/// The count and the distinct names of `watchers` (their users, `None` if unnamed).
-fn view_of<'a>(watchers: impl Iterator<Item = Option<&'a str>>) -> View {
-    let mut watching = 0;
-    let mut users: Vec<String> = Vec::new();
-    for user in watchers {
-        watching += 1;
-        if let Some(user) = user
-            && let Err(at) = users.binary_search_by(|u| u.as_str().cmp(user))
-        {
-            users.insert(at, user.to_owned());
-        }
-    }
-    View { watching, users }
 }
 
 async fn sleep_ms(ms: Option<u64>) {

@@ -44,6 +44,9 @@ fn names_are_distinct_and_sorted_and_everyone_counts() {
     let view = view_of([Some("bob"), None, Some("alice"), Some("bob")].into_iter());
     assert_eq!(view.watching, 4);
     assert_eq!(view.users, ["alice", "bob"]);
+    let many: Vec<String> = (0..60).map(|i| format!("user{i:02}")).collect();
+    let view = view_of(many.iter().map(|u| Some(u.as_str())));
+    assert_eq!((view.watching, view.users.len()), (60, MAX_NAMES));
 }
 
 #[test]
