@@ -17,6 +17,7 @@
 
 use super::{
     limits::ClientIp,
+    origin::check_origin,
     principal::{self, BadCredential, Matched, Principal, Role},
     rates::{Action, Rates},
     session::{self, Kind},
@@ -25,7 +26,7 @@ use crate::protocol::{Access, Topic, TopicSet};
 use crate::server::{clock::now_ms, config::Config, error::ApiError};
 use axum::{
     extract::{FromRef, FromRequestParts},
-    http::{header, request::Parts},
+    http::request::Parts,
 };
 use std::{net::IpAddr, sync::Arc};
 
@@ -121,7 +122,9 @@ pub async fn authorize_view(
 ) -> Result<Viewer, ApiError> {
     let mut principal = identify(config, rates, parts).await?;
     if !config.access.restricted() {
+        // Watching is open: nothing ends with an operator's session.
         principal.topics = TopicSet::all();
+        principal.expires_at = None;
     } else if principal.role == Role::Anonymous {
         return Err(ApiError::Unauthorized(
             "sign in to watch: send `Authorization: Bearer <view token>`, or sign in on the \
@@ -242,53 +245,45 @@ pub fn sign_in(config: &Config, typed: &str) -> Result<(Kind, String, Access), A
     ))
 }
 
-/// Whether the session cookie should be `Secure`: the browser reaches us over HTTPS, here
-/// (`over_tls`) or at the proxy in front (`--public-origin https://...`).
-pub fn secure_cookies(config: &Config, over_tls: bool) -> bool {
-    over_tls
-        || config
-            .public_origin
-            .as_deref()
-            .is_some_and(|o| o.starts_with("https://"))
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::http::{Request, header};
 
-/// Refuses a request a browser sent on behalf of another site's page.
-pub fn check_origin(config: &Config, parts: &Parts) -> Result<(), ApiError> {
-    let text = |name: header::HeaderName| parts.headers.get(name).and_then(|v| v.to_str().ok());
-    let origin = text(header::ORIGIN);
-    if origin.is_some_and(|o| config.allowed_origins().any(|allowed| allowed == o)) {
-        return Ok(());
+    fn parts(cookie: &str) -> Parts {
+        Request::builder()
+            .header(header::COOKIE, cookie)
+            .body(())
+            .unwrap()
+            .into_parts()
+            .0
     }
-    if let Some(site) = text(header::HeaderName::from_static("sec-fetch-site"))
-        && !matches!(site, "same-origin" | "none")
-    {
-        return Err(ApiError::Forbidden(format!(
-            "cross-site request refused (Sec-Fetch-Site: {site})"
-        )));
-    }
-    match origin {
-        Some(origin) if !is_ours(config, parts, origin) => Err(ApiError::Forbidden(format!(
-            "cross-site request from {origin} refused"
-        ))),
-        _ => Ok(()),
-    }
-}
 
-/// Whether `origin` is the dashboard's own: `--public-origin`, or else the authority the
-/// request was sent to (the scheme is not compared: behind a TLS-terminating proxy the
-/// browser's is https and ours http).
-fn is_ours(config: &Config, parts: &Parts, origin: &str) -> bool {
-    if let Some(public) = config.public_origin.as_deref() {
-        return origin.eq_ignore_ascii_case(public);
+    #[tokio::test]
+    async fn a_stream_ends_with_its_session_only_when_watching_needs_one() {
+        let token = "publish-token-0123456789";
+        let rates = Rates::new(&Config::default());
+        let cookie = |config: &Config| {
+            let (kind, value, _) = sign_in(config, token).unwrap();
+            format!("{}={value}", kind.cookie())
+        };
+        let open = Config::from_args(["livedash", "--publish-token", token]).unwrap();
+        let viewer = authorize_view(&open, &rates, &mut parts(&cookie(&open)))
+            .await
+            .unwrap();
+        assert_eq!(viewer.expires_at(), None);
+        let private = Config::from_args([
+            "livedash",
+            "--publish-token",
+            token,
+            "--view-token",
+            "view-token-0123456789",
+        ])
+        .unwrap();
+        let viewer = authorize_view(&private, &rates, &mut parts(&cookie(&private)))
+            .await
+            .unwrap();
+        assert!(viewer.expires_at().is_some());
+        assert!(viewer.sees_names());
     }
-    let authority = parts.uri.authority().map(|a| a.as_str()).or_else(|| {
-        parts
-            .headers
-            .get(header::HOST)
-            .and_then(|v| v.to_str().ok())
-    });
-    origin
-        .split_once("://")
-        .zip(authority)
-        .is_some_and(|((_, theirs), ours)| theirs.eq_ignore_ascii_case(ours))
 }

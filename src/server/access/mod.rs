@@ -9,6 +9,8 @@
 pub mod auth;
 /// Concurrent event streams per client address and in total, and the client's address.
 pub mod limits;
+/// The origin rule, and whether cookies are `Secure`.
+pub mod origin;
 /// Who a request comes from: its bearer token, the sign-on proxy's header, its session.
 pub mod principal;
 /// Token buckets per client address and kind of operation.

@@ -13,23 +13,22 @@
 //! rather than reconnect. Every stream counts as a watcher (`presence/`) and tells its
 //! client who is watching, in `presence` events.
 
-use super::metrics::{self, ConnectionGauge};
-use crate::protocol::{
-    ErrorBody, EventId, EventKind, PRESENCE, Presence, SIGNED_OUT, Topic, TopicSet,
+use super::{
+    metrics::{self, ConnectionGauge},
+    watcher::{self, Watcher},
 };
+use crate::protocol::{EventId, EventKind, Presence, Topic, TopicSet};
 use crate::server::{
     access::{
         Viewer,
         limits::{ClientIp, StreamPermit, Transport},
     },
     app_state::AppState,
-    clock::now_ms,
     error::ApiError,
     hub::{
         Published, Start,
         delivery::{self, Throttle},
     },
-    presence::Watching,
 };
 use axum::{
     body::Body,
@@ -110,16 +109,7 @@ pub async fn events(
     if let (Some(cluster), Some(last)) = (&app.engine, last) {
         cluster.until_applied(last).await;
     }
-    let claimed = query.presence.as_deref().filter(|id| id.len() <= 64);
-    let watcher = Watcher {
-        watching: app.presence.join(claimed, viewer.user()),
-        told: query.presence.is_some(),
-        names: viewer.sees_names(),
-        ends_at: viewer.expires_at().map(|secs| {
-            let left = (secs * 1_000).saturating_sub(now_ms());
-            Instant::now() + std::time::Duration::from_millis(left)
-        }),
-    };
+    let watcher = Watcher::new(&app, &viewer, query.presence.as_deref());
     let body = Body::from_stream(
         Connection::open(&app, topics, last, throttle, Some(permit), Some(watcher)).into_stream(),
     );
@@ -132,15 +122,6 @@ pub async fn events(
         body,
     )
         .into_response())
-}
-
-/// A stream's viewer: its place among the watchers, whether it is told who is watching
-/// (and sees their names), and when its session ends.
-struct Watcher {
-    watching: Watching,
-    told: bool,
-    names: bool,
-    ends_at: Option<Instant>,
 }
 
 /// The per-connection part of a stream: its filter, position, policy state and timers.
@@ -185,13 +166,12 @@ impl Connection {
                 &app.build,
                 last.unwrap_or(EventId { seq: 0, ..sub.head }),
                 &app.config,
-                watcher.as_ref().map(|w| w.watching.id()),
+                watcher.as_ref().map(Watcher::id),
             ),
         ];
         opening.extend(frames(sub.start));
-        let told = watcher.as_ref().filter(|w| w.told);
-        if let Some(watcher) = told {
-            opening.push(presence_frame(&presence.borrow_and_update(), watcher.names));
+        if let Some(watcher) = watcher.as_ref().filter(|w| w.told()) {
+            opening.push(watcher.presence_frame(&presence.borrow_and_update()));
         }
         let period = app.config.heartbeat();
         let mut heartbeat = tokio::time::interval_at(Instant::now() + period, period);
@@ -229,17 +209,20 @@ impl Connection {
         if self.closed {
             return None;
         }
-        let ends_at = self.watcher.as_ref().and_then(|w| w.ends_at);
-        let told = self.watcher.as_ref().is_some_and(|w| w.told);
+        let ends_at = self.watcher.as_ref().and_then(Watcher::ends_at);
+        let told = self.watcher.as_ref().is_some_and(Watcher::told);
         loop {
             let due = self.throttle.as_ref().and_then(Throttle::due_at);
             let batch = tokio::select! {
                 biased;
                 () = self.shutdown.cancelled() => return self.farewell(),
-                () = sleep_until(ends_at), if ends_at.is_some() => return Some(self.signed_out()),
+                () = sleep_until(ends_at), if ends_at.is_some() => {
+                    self.closed = true;
+                    return Some(vec![watcher::signed_out()]);
+                }
                 Ok(()) = self.presence.changed(), if told => {
-                    let names = self.watcher.as_ref().is_some_and(|w| w.names);
-                    return Some(vec![presence_frame(&self.presence.borrow_and_update(), names)]);
+                    let now = self.presence.borrow_and_update().clone();
+                    return self.watcher.as_ref().map(|w| vec![w.presence_frame(&now)]);
                 }
                 received = self.receiver.recv() => match received {
                     Ok(first) => match self.drain(first) {
@@ -276,20 +259,6 @@ impl Connection {
         Some(vec![Bytes::from(format!(
             ": server shutting down; reconnect\nretry: {retry}\n\n"
         ))])
-    }
-
-    /// The session this stream was opened with has ended: the last event says so, and the
-    /// client signs in again rather than reconnect.
-    fn signed_out(&mut self) -> Vec<Bytes> {
-        self.closed = true;
-        let body = ErrorBody {
-            error: "your session has ended: sign in again".into(),
-            state: None,
-        };
-        let data = serde_json::to_string(&body).expect("an error body always serialises");
-        vec![Bytes::from(format!(
-            "event: {SIGNED_OUT}\ndata: {data}\n\n"
-        ))]
     }
 
     /// `first` plus whatever else is already queued (at most the hub's buffer, so a
@@ -343,16 +312,6 @@ impl Connection {
         }
         frames(start)
     }
-}
-
-/// A `presence` event (no id: it is not in the log); names only for those who may see them.
-fn presence_frame(now: &Presence, names: bool) -> Bytes {
-    let shown = Presence {
-        watching: now.watching,
-        users: if names { now.users.clone() } else { Vec::new() },
-    };
-    let data = serde_json::to_string(&shown).expect("presence always serialises");
-    Bytes::from(format!("event: {PRESENCE}\ndata: {data}\n\n"))
 }
 
 /// The frames of a stream's starting point, with superseded replay events removed.

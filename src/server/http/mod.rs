@@ -32,6 +32,8 @@ pub mod positioned;
 mod shell;
 /// The dashboard's route and the server functions' routes.
 pub mod ui;
+/// A stream's viewer: counted among the watchers, told who watches, ended with its session.
+mod watcher;
 
 /// The site's files: embedded in the binary (`make dist`) or read from `target/site`.
 #[cfg(feature = "embed")]

@@ -14,6 +14,7 @@ use crate::server::{
     access::{
         Operator, auth,
         limits::ClientIp,
+        origin,
         rates::Action,
         session::{self, Kind},
     },
@@ -113,7 +114,7 @@ async fn operate<T>(
 pub async fn sign_in(token: String) -> Result<Access, ErrorBody> {
     let (app, mut parts) = request()?;
     let result = async {
-        auth::check_origin(&app.config, &parts)?;
+        origin::check_origin(&app.config, &parts)?;
         let ClientIp(ip) = ClientIp::from_request_parts(&mut parts, &app).await?;
         app.rates.charge(ip, Action::SignIn)?;
         auth::sign_in(&app.config, &token)
@@ -133,7 +134,7 @@ pub async fn sign_in(token: String) -> Result<Access, ErrorBody> {
 /// Removes both session cookies from this browser; answers what it may do then.
 pub async fn sign_out() -> Result<Access, ErrorBody> {
     let (app, parts) = request()?;
-    auth::check_origin(&app.config, &parts).map_err(fail)?;
+    origin::check_origin(&app.config, &parts).map_err(fail)?;
     let secure = secure_cookies(&app, &parts);
     set_header(session::clear_cookie(Kind::Operator, secure));
     set_header(session::clear_cookie(Kind::Viewer, secure));
@@ -165,9 +166,9 @@ fn fail(error: ApiError) -> ErrorBody {
     ErrorBody::from(&error)
 }
 
-/// Whether the session cookie must be `Secure` (see [`auth::secure_cookies`]).
+/// Whether the session cookie must be `Secure` (see [`origin::secure_cookies`]).
 fn secure_cookies(app: &AppState, parts: &Parts) -> bool {
-    auth::secure_cookies(&app.config, parts.extensions.get::<OverTls>().is_some())
+    origin::secure_cookies(&app.config, parts.extensions.get::<OverTls>().is_some())
 }
 
 fn set_header(cookie: HeaderValue) {
