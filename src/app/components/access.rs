@@ -2,9 +2,12 @@
 //! and can sign in with the token (once; the server then keeps an HttpOnly session
 //! cookie); an operator can sign out. Without a token there is nothing to show.
 
-use super::post_form::{Post, PostForm, post_error};
+use super::{
+    post_form::{Post, PostForm},
+    sign_in::TokenForm,
+};
 use crate::{
-    app::server_fns::{SignIn, SignOut},
+    app::server_fns::SignOut,
     protocol::{Access, TopicSet},
 };
 use leptos::{prelude::*, server_fn::ServerFn};
@@ -39,15 +42,8 @@ pub fn AccessControl(access: RwSignal<Access>, topics: TopicSet, session: bool) 
         {move || viewer.get().then(|| view! {
             <details class="sign-in">
                 <summary class="btn">"Sign in"</summary>
-                <PostForm to=SignIn::PATH post=sign_in class="sign-in-form">
-                    <p class="sign-in-hint">"Operators sign in with the operator token to start jobs and send notifications."</p>
-                    <label class="field">
-                        <span>"Operator token"</span>
-                        <input type="password" name="token" required autocomplete="current-password"/>
-                    </label>
-                    <button type="submit" class="btn btn-primary">"Sign in"</button>
-                    {post_error(&[sign_in])}
-                </PostForm>
+                <TokenForm post=sign_in label="Operator token"
+                    hint="Operators sign in with the operator token to start jobs and send notifications."/>
             </details>
         })}
         {move || signed_in.get().then(|| view! {

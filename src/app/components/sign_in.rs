@@ -26,15 +26,8 @@ pub fn SignInPage(token: bool, ended: bool) -> impl IntoView {
     };
     let form = token.then(|| {
         view! {
-            <PostForm to=SignIn::PATH post class="sign-in-form">
-                <p class="sign-in-hint">"This dashboard is private. Sign in with your view token (or the operator token)."</p>
-                <label class="field">
-                    <span>"Token"</span>
-                    <input type="password" name="token" required autocomplete="current-password"/>
-                </label>
-                <button type="submit" class="btn btn-primary">"Sign in"</button>
-                {post_error(&[post])}
-            </PostForm>
+            <TokenForm post label="Token"
+                hint="This dashboard is private. Sign in with your view token (or the operator token)."/>
         }
     });
     let proxy = (!token).then(|| {
@@ -49,5 +42,22 @@ pub fn SignInPage(token: bool, ended: bool) -> impl IntoView {
             {form}
             {proxy}
         </section>
+    }
+}
+
+/// The form that takes a token once; the server answers with a session cookie (HttpOnly:
+/// the page's script never holds the token after this).
+#[component]
+pub fn TokenForm(post: Post, label: &'static str, hint: &'static str) -> impl IntoView {
+    view! {
+        <PostForm to=SignIn::PATH post class="sign-in-form">
+            <p class="sign-in-hint">{hint}</p>
+            <label class="field">
+                <span>{label}</span>
+                <input type="password" name="token" required autocomplete="current-password"/>
+            </label>
+            <button type="submit" class="btn btn-primary">"Sign in"</button>
+            {post_error(&[post])}
+        </PostForm>
     }
 }

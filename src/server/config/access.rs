@@ -5,7 +5,7 @@
 //! `/healthz`, `/readyz`, `/metrics`, the site's files and the sign-in form answers
 //! without access (see `access/` and the README's "Access").
 
-use crate::protocol::{Topic, TopicSet};
+use crate::protocol::TopicSet;
 use axum::http::HeaderName;
 use clap::Args;
 use ipnet::IpNet;
@@ -118,17 +118,12 @@ fn parse_scoped_user(s: &str) -> Result<ScopedUser, String> {
 
 /// `quotes+toasts`: at least one topic, each known.
 fn parse_topics(s: &str) -> Result<TopicSet, String> {
-    let mut set = TopicSet::empty();
-    for name in s.split('+').map(str::trim) {
-        let topic = Topic::ALL
-            .into_iter()
-            .find(|t| t.as_str() == name)
-            .ok_or_else(|| {
-                format!("unknown topic `{name}`; expected quotes, jobs or toasts joined by `+`")
-            })?;
-        set.insert(topic);
+    if s.split('+').any(|t| t.trim().is_empty()) {
+        return Err(format!(
+            "`{s}`: expected topics joined by `+`, e.g. `quotes+toasts`"
+        ));
     }
-    Ok(set)
+    TopicSet::parse_list(&s.replace('+', ","))
 }
 
 fn parse_user(s: &str) -> Result<String, String> {
