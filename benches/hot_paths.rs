@@ -29,6 +29,7 @@ fn toast(id: u64) -> Event {
         title: format!("Deploy {id} finished"),
         body: "All checks passed on the canary.".into(),
         ts_ms: 1_700_000_000_000,
+        link: None,
     })
 }
 

@@ -63,6 +63,10 @@ pub struct NotifyArgs {
     #[arg(long, default_value = "")]
     pub body: String,
 
+    /// A page of the dashboard it leads to, as a path (e.g. `/jobs/12`).
+    #[arg(long)]
+    pub link: Option<String>,
+
     #[command(flatten)]
     pub client: ClientArgs,
 }

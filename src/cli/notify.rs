@@ -15,6 +15,7 @@ pub async fn notify(args: NotifyArgs) -> u8 {
         level,
         title: args.title,
         body: args.body,
+        link: args.link,
     };
     match Client::new(&args.client)
         .post::<_, Toast>("/api/notifications", &request)

@@ -190,6 +190,7 @@ mod tests {
             title: "<b>Disk</b>".into(),
             body: "a\r\nb".into(),
             ts_ms: 3,
+            link: None,
         };
         let snapshot = Snapshot {
             quotes: vec![QuoteSeries {

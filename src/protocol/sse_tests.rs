@@ -29,6 +29,7 @@ fn encoded_events_parse_back() {
         title: "t".into(),
         body: "x\ny".into(),
         ts_ms: 0,
+        link: None,
     });
     let wire = encode_event(&toast, EventId { epoch: 5, seq: 8 });
     let frames = parse(&[wire.as_bytes()]);

@@ -72,6 +72,7 @@ mod tests {
                 title: "t".into(),
                 body: String::new(),
                 ts_ms: 0,
+                link: None,
             }),
         );
         assert_eq!(state.quotes[0].history, vec![1.0, 2.0]);

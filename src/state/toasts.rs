@@ -28,6 +28,7 @@ mod tests {
                 title: "t".into(),
                 body: String::new(),
                 ts_ms: 0,
+                link: None,
             };
             apply(&mut feed, &toast);
             apply(&mut feed, &toast);

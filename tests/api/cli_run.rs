@@ -242,6 +242,8 @@ async fn notify_needs_the_right_token_and_says_why_not() {
             "Deployed",
             "--body",
             "v1.2 is live",
+            "--link",
+            "/jobs/7",
         ],
     );
     assert_eq!(right.finish().await.0, 0);
@@ -256,6 +258,7 @@ async fn notify_needs_the_right_token_and_says_why_not() {
         (Some("Deployed"), Some("success"))
     );
     assert_eq!(toast["body"], "v1.2 is live");
+    assert_eq!(toast["link"], "/jobs/7");
 
     let away = Companion::start("http://127.0.0.1:9", &["notify", "Deployed"]);
     let (exit, seen) = away.finish().await;

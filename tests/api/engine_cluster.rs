@@ -67,6 +67,7 @@ impl Node {
             title: title.into(),
             body: String::new(),
             ts_ms: 0,
+            link: None,
         };
         self.cluster
             .publish(Event::Toast(toast))

@@ -26,6 +26,7 @@ fn toast(id: u64) -> Event {
         title: format!("toast {id}"),
         body: String::new(),
         ts_ms: 0,
+        link: None,
     })
 }
 

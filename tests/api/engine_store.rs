@@ -44,6 +44,7 @@ fn random_event(rng: &mut StdRng) -> Event {
             title: format!("toast {}", rng.random::<u16>()),
             body: String::new(),
             ts_ms: 5,
+            link: None,
         }),
         _ => Event::Quote(Quote {
             symbol: ["ACME", "BOLT", "CORE", "DYNA", "ECHO"][rng.random_range(0..5)].into(),

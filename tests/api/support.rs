@@ -131,6 +131,7 @@ impl TestServer {
             level: livedash::protocol::Level::Info,
             title: title.to_owned(),
             body: body.to_owned(),
+            link: None,
         };
         self.state
             .notify(&server::access::Operator::in_process(), request)

@@ -1,6 +1,6 @@
 //! The recent notifications, newest first: what the toasts said, kept on the page.
 
-use super::toasts::icon;
+use super::toasts::{icon, link};
 use crate::{app::format, protocol::Toast};
 use leptos::prelude::*;
 
@@ -15,6 +15,7 @@ pub fn NotificationFeed(feed: RwSignal<Vec<Toast>>) -> impl IntoView {
                     <div class="text">
                         <p class="title">{toast.title}</p>
                         <p class="body">{toast.body}</p>
+                        {toast.link.map(link)}
                     </div>
                     <time class="when">{format::clock(toast.ts_ms)} " UTC"</time>
                 </li>

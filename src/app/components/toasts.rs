@@ -27,11 +27,18 @@ fn ToastItem(toast: Toast, store: Store) -> impl IntoView {
             <div class="text">
                 <p class="title">{toast.title}</p>
                 {(!toast.body.is_empty()).then(|| view! { <p class="body">{toast.body}</p> })}
+                {toast.link.map(link)}
             </div>
             <button class="close" type="button" aria-label="Dismiss notification" on:click=move |_| store.dismiss(key)>"×"</button>
             <span class="timer" aria-hidden="true" on:animationend=move |_| store.dismiss(key)></span>
         </div>
     }
+}
+
+/// Where a notification leads (a path on this dashboard: the server accepts no other).
+pub fn link(href: String) -> impl IntoView {
+    let text = href.clone();
+    view! { <a class="link" href=href>"Open " {text}</a> }
 }
 
 pub fn icon(level: &str) -> &'static str {

@@ -114,6 +114,7 @@ impl AppState {
             title: request.title.trim().to_owned(),
             body: request.body.trim().to_owned(),
             ts_ms: now_ms(),
+            link: request.link,
         };
         self.publish(Event::Toast(toast.clone())).await?;
         Ok(toast)

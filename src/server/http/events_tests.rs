@@ -125,6 +125,7 @@ async fn an_open_stream_gets_a_snapshot_when_the_hub_starts_over_from_another_lo
         title: "from the new log".into(),
         body: String::new(),
         ts_ms: 0,
+        link: None,
     };
     let mut state = crate::protocol::Snapshot::default();
     crate::state::apply(&mut state, &Event::Toast(toast));

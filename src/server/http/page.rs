@@ -93,7 +93,12 @@ pub async fn cancel_job(id: JobId) -> Result<(), ErrorBody> {
 }
 
 pub async fn notify(level: Level, title: String, body: String) -> Result<(), ErrorBody> {
-    let request = NotificationRequest { level, title, body };
+    let request = NotificationRequest {
+        level,
+        title,
+        body,
+        link: None,
+    };
     operate(async |app, operator| app.notify(operator, request).await).await
 }
 

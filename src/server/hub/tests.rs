@@ -10,6 +10,7 @@ fn toast(id: u64) -> Event {
         title: format!("t{id}"),
         body: String::new(),
         ts_ms: 0,
+        link: None,
     })
 }
 
