@@ -155,3 +155,56 @@ async fn a_cancelled_job_emits_no_further_progress() {
         (409, Some(&*format!("job {} already cancelled", job.id)))
     );
 }
+
+#[tokio::test]
+async fn a_stream_for_one_job_gets_that_job_and_the_toasts_and_nothing_else() {
+    let server = TestServer::start().await;
+    let other = start(&server, r#"{"kind":"percent","steps":40,"step_ms":20}"#).await;
+    let mine = start(&server, r#"{"kind":"percent","steps":8,"step_ms":20}"#).await;
+    let query = format!("?topics=jobs,toasts&job={}", mine.id);
+    let mut stream = server.events(&query).await;
+    let snapshot = stream.snapshot().await;
+    let ids: Vec<_> = snapshot.jobs.iter().map(|j| j.id).collect();
+    assert_eq!(ids, [mine.id], "the snapshot holds this job alone");
+    assert!(snapshot.quotes.is_empty());
+    server.notify("Toasts still come").await;
+    let mut toasts = 0;
+    let last_id = loop {
+        let (event, id) = stream.next_event().await;
+        match event {
+            Event::Job(job) => {
+                assert_eq!(job.id, mine.id, "another job's event on a one-job stream");
+                if job.state.is_final() {
+                    break id;
+                }
+            }
+            Event::Toast(_) => toasts += 1,
+            other => panic!("{:?} on a one-job stream", other.kind()),
+        }
+    };
+    assert_eq!(toasts, 1);
+    // Resuming from the start replays this job's events only, while the other still runs.
+    let first = format!("{}-0", last_id.split('-').next().unwrap());
+    let mut resumed = server.events_after(&query, Some(&first)).await;
+    let (event, _) = resumed.next_event().await;
+    assert!(
+        matches!(event, Event::Job(ref j) if j.id == mine.id),
+        "{:?}",
+        event.kind()
+    );
+    assert!(
+        server
+            .state
+            .hub
+            .read(|s| s.jobs.iter().any(|j| j.id == other.id))
+    );
+
+    for bad in ["0", "-1", "twelve"] {
+        let (status, body) = server.get_json(&format!("/api/events?job={bad}")).await;
+        assert_eq!(status, 400, "{bad}");
+        assert!(
+            body["error"].as_str().unwrap().starts_with("`job`"),
+            "{body}"
+        );
+    }
+}

@@ -153,7 +153,7 @@ fn spec_of(args: &RunArgs) -> JobSpec {
 /// Resolves when the event stream shows the job cancelled; never otherwise (a stream that
 /// cannot be had leaves it to the 409 the next report gets).
 async fn cancel_seen(client: Client, job: JobId) {
-    let mut feed = Feed::new(client, "/api/events?topics=jobs");
+    let mut feed = Feed::new(client, &format!("/api/events?topics=jobs&job={job}"));
     let cancelled = |j: &Job| j.id == job && j.state == JobState::Cancelled;
     loop {
         match feed.next().await {

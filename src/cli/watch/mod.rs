@@ -20,7 +20,12 @@ use view::View;
 pub async fn watch(args: WatchArgs) -> u8 {
     let mut signals = Signals::new();
     let client = Client::new(&args.client);
-    let mut feed = Feed::new(client, "/api/events?topics=jobs");
+    // One job: the server sends that job's events only.
+    let path = match args.job {
+        Some(job) => format!("/api/events?topics=jobs&job={job}"),
+        None => "/api/events?topics=jobs".to_owned(),
+    };
+    let mut feed = Feed::new(client, &path);
     let mut watcher = Watcher {
         target: args.job,
         created: None,

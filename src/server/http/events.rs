@@ -17,7 +17,7 @@ use super::{
     metrics::{self, ConnectionGauge},
     watcher::{self, Watcher},
 };
-use crate::protocol::{EventId, EventKind, Presence, Topic, TopicSet};
+use crate::protocol::{EventId, EventKind, JobId, Presence, Topic, TopicSet};
 use crate::server::{
     access::{
         Viewer,
@@ -26,7 +26,7 @@ use crate::server::{
     app_state::AppState,
     error::ApiError,
     hub::{
-        Published, Start,
+        Filter, Published, Start,
         delivery::{self, Throttle},
     },
 };
@@ -62,6 +62,8 @@ const HEARTBEAT: &[u8] = b": heartbeat\n\n";
 pub struct EventsQuery {
     /// Comma-separated topics; all of them when absent.
     topics: Option<String>,
+    /// Only this job's events (a job's own page): a positive integer.
+    job: Option<String>,
     /// Where to resume when the `Last-Event-ID` header is absent (a first connection).
     last_event_id: Option<String>,
     /// Most quote batches per second this client wants.
@@ -89,6 +91,17 @@ pub async fn events(
             topics
         }
     };
+    let job = query
+        .job
+        .as_deref()
+        .map(|id| match id.trim().parse::<JobId>() {
+            Ok(id) if id > 0 => Ok(id),
+            _ => Err(ApiError::BadRequest(format!(
+                "`job` must be a positive integer (got `{id}`)"
+            ))),
+        })
+        .transpose()?;
+    let filter = Filter { topics, job };
     let throttle = query
         .max_quote_rate
         .map(Throttle::per_second)
@@ -111,7 +124,7 @@ pub async fn events(
     }
     let watcher = Watcher::new(&app, &viewer, query.presence.as_deref());
     let body = Body::from_stream(
-        Connection::open(&app, topics, last, throttle, Some(permit), Some(watcher)).into_stream(),
+        Connection::open(&app, filter, last, throttle, Some(permit), Some(watcher)).into_stream(),
     );
     Ok((
         [
@@ -127,7 +140,7 @@ pub async fn events(
 /// The per-connection part of a stream: its filter, position, policy state and timers.
 struct Connection {
     app: AppState,
-    topics: TopicSet,
+    filter: Filter,
     receiver: Receiver<Arc<Published>>,
     /// The newest event this connection has delivered or that its start covered.
     last: EventId,
@@ -150,13 +163,14 @@ struct Connection {
 impl Connection {
     fn open(
         app: &AppState,
-        topics: TopicSet,
+        filter: impl Into<Filter>,
         last: Option<EventId>,
         throttle: Option<Throttle>,
         permit: Option<StreamPermit>,
         watcher: Option<Watcher>,
     ) -> Connection {
-        let sub = app.hub.subscribe(last, topics);
+        let filter = filter.into();
+        let sub = app.hub.subscribe(last, filter);
         let mut presence = app.presence.subscribe();
         // Jitter, so a restart does not bring every client back in the same millisecond.
         let retry = app.config.retry_ms + rand::rng().random_range(0..=app.config.retry_ms / 2);
@@ -178,7 +192,7 @@ impl Connection {
         heartbeat.set_missed_tick_behavior(MissedTickBehavior::Delay);
         Connection {
             app: app.clone(),
-            topics,
+            filter,
             receiver: sub.receiver,
             last: sub.head,
             throttle,
@@ -186,7 +200,7 @@ impl Connection {
             shutdown: app.shutdown.clone(),
             opening: Some(opening),
             closed: false,
-            _gauge: ConnectionGauge::open(topics.iter()),
+            _gauge: ConnectionGauge::open(filter.topics.iter()),
             _permit: permit,
             presence,
             watcher,
@@ -277,8 +291,8 @@ impl Connection {
 
     /// Applies the topic filter and the delivery policy; returns the frames to write.
     fn deliver(&mut self, mut batch: Vec<Arc<Published>>) -> Vec<Bytes> {
-        let (last, topics) = (self.last, self.topics);
-        batch.retain(|p| p.id > last && p.kind.topic().is_none_or(|t| topics.contains(t)));
+        let (last, filter) = (self.last, self.filter);
+        batch.retain(|p| p.id > last && filter.wants(p));
         let conflated = delivery::conflate(&mut batch);
         let counters = metrics::StreamCounters::get();
         if conflated > 0 {
@@ -304,7 +318,7 @@ impl Connection {
     /// The connection fell further behind than the hub buffers: continue from the replay
     /// window if it still covers us, else replace the client's state with a snapshot.
     fn catch_up(&mut self) -> Vec<Bytes> {
-        let (start, head) = self.app.hub.catch_up(self.last, self.topics);
+        let (start, head) = self.app.hub.catch_up(self.last, self.filter);
         tracing::debug!(last = %self.last, %head, "caught up a slow event-stream client");
         self.last = head;
         if let Some(throttle) = &mut self.throttle {

@@ -7,7 +7,7 @@
 //! encoded to its SSE frame once; every connection shares those bytes.
 
 use crate::{
-    protocol::{Event, EventId, Snapshot, TopicSet, sse},
+    protocol::{Event, EventId, Snapshot, sse},
     state,
 };
 use bytes::Bytes;
@@ -210,11 +210,12 @@ impl Hub {
     }
 
     /// Starts a stream for a client that last saw `last` (if anything), for `topics`.
-    pub fn subscribe(&self, last: Option<EventId>, topics: TopicSet) -> Subscription {
+    pub fn subscribe(&self, last: Option<EventId>, filter: impl Into<Filter>) -> Subscription {
+        let filter = filter.into();
         // The receiver is taken under the lock, so it starts right after `head`.
         let (begin, head, receiver) = {
             let mut current = self.lock();
-            let (begin, head) = self.catch_up_locked(&mut current, last, topics);
+            let (begin, head) = self.catch_up_locked(&mut current, last, filter);
             (begin, head, self.inner.sender.subscribe())
         };
         Subscription {
@@ -226,8 +227,8 @@ impl Hub {
 
     /// For a live connection that fell behind at `last`: the exact missed events if the
     /// window still has them, otherwise a snapshot (counted as a resync).
-    pub fn catch_up(&self, last: EventId, topics: TopicSet) -> (Start, EventId) {
-        let (begin, head) = self.catch_up_locked(&mut self.lock(), Some(last), topics);
+    pub fn catch_up(&self, last: EventId, filter: impl Into<Filter>) -> (Start, EventId) {
+        let (begin, head) = self.catch_up_locked(&mut self.lock(), Some(last), filter.into());
         let (counter, outcome) = match begin {
             Begin::Snapshot(_) => (&self.inner.stats.resyncs, "snapshot"),
             Begin::Replay(_) => (&self.inner.stats.replays, "replay"),
@@ -261,7 +262,7 @@ impl Hub {
         &self,
         current: &mut Current,
         last: Option<EventId>,
-        topics: TopicSet,
+        filter: Filter,
     ) -> (Begin, EventId) {
         self.prune(current);
         let head = self.head(current);
@@ -269,9 +270,7 @@ impl Hub {
             .filter(|l| l.epoch == head.epoch && l.seq <= head.seq && l.seq >= current.forgotten);
         let start = match exact {
             Some(last) => {
-                let wanted = |p: &&Arc<Published>| {
-                    p.id > last && p.kind.topic().is_none_or(|t| topics.contains(t))
-                };
+                let wanted = |p: &&Arc<Published>| p.id > last && filter.wants(p);
                 let mut missed: Vec<_> = current
                     .history
                     .iter()
@@ -283,14 +282,19 @@ impl Hub {
                 missed.sort_by_key(|p| p.id);
                 Begin::Replay(missed)
             }
+            // One job's snapshot is its own (a job page's), made for this stream alone.
+            None if filter.job.is_some() => Begin::Snapshot(Arc::new(Pending::new(
+                Event::Snapshot(filter.restrict(&current.snapshot)),
+                head,
+            ))),
             None => {
                 let Current {
                     snapshots,
                     snapshot,
                     ..
                 } = current;
-                Begin::Snapshot(snapshots.get(topics, head, || {
-                    Event::Snapshot(state::restrict(snapshot, topics))
+                Begin::Snapshot(snapshots.get(filter.topics, head, || {
+                    Event::Snapshot(state::restrict(snapshot, filter.topics))
                 }))
             }
         };
@@ -331,6 +335,9 @@ impl Hub {
 
 /// The delivery policy each connection applies to what is queued for it.
 pub mod delivery;
+/// What a stream asks for: topics, or one job.
+mod filter;
+pub use filter::Filter;
 /// A numbered event as it travels to connections.
 mod published;
 mod snapshots;

@@ -21,6 +21,15 @@ pub struct Pending {
 }
 
 impl Pending {
+    /// `event` (a snapshot) at `head`, encoded on first use.
+    pub fn new(event: Event, head: EventId) -> Pending {
+        Pending {
+            event,
+            head,
+            frame: OnceLock::new(),
+        }
+    }
+
     /// The encoded frame: whoever comes first encodes it, everyone else waits for and
     /// shares it. Call this without holding the hub's lock.
     pub fn frame(&self) -> Bytes {
@@ -48,11 +57,7 @@ impl Snapshots {
         if let Some((_, pending)) = self.by_topics.iter().find(|(t, _)| *t == topics) {
             return pending.clone();
         }
-        let pending = Arc::new(Pending {
-            event: restrict(),
-            head,
-            frame: OnceLock::new(),
-        });
+        let pending = Arc::new(Pending::new(restrict(), head));
         self.by_topics.push((topics, pending.clone()));
         pending
     }

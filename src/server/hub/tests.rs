@@ -1,7 +1,7 @@
 //! The hub's starting points: exact replay within the window, a snapshot beyond it.
 
 use super::*;
-use crate::protocol::{EventKind, Level, Quote, Toast, Topic};
+use crate::protocol::{EventKind, Level, Quote, Toast, Topic, TopicSet};
 
 fn toast(id: u64) -> Event {
     Event::Toast(Toast {
