@@ -5,6 +5,13 @@ import { expect, test, type Page } from "@playwright/test";
 import { Redis } from "./cluster";
 import { BIN, serverEnv, Server } from "./servers";
 
+/** `livedash_watching` as the node at `base` reports it. */
+async function watching(base: string): Promise<number> {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const line = text.split("\n").find((l) => l.startsWith("livedash_watching "));
+  return line ? Number(line.split(" ")[1]) : -1;
+}
+
 test("three browsers over two nodes count 3, and 2 soon after one closes", async ({ browser }) => {
   const redis = await Redis.start();
   const env = serverEnv({ LIVEDASH_REDIS_URL: redis.url });
@@ -20,6 +27,8 @@ test("three browsers over two nodes count 3, and 2 soon after one closes", async
       pages.push(page);
     }
     for (const page of pages) await expect(page.locator(".watching .count")).toHaveText("3 watching");
+    // Operators see the same count in each node's metrics.
+    for (const node of nodes) await expect.poll(() => watching(node.base)).toBe(3);
 
     // A second tab of the first browser shares its stream: still 3.
     const second = await contexts[0].newPage();

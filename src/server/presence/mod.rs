@@ -33,6 +33,8 @@ mod table;
 use table::{Entry, Table, view_of};
 pub use table::{GRACE, MAX_NAMES};
 
+/// The gauge of who is watching (the cluster's count, as this node sees it).
+pub const WATCHING: &str = "livedash_watching";
 /// Streams hear of a change at most this often: a thousand browsers arriving at once make
 /// a few presence events per stream, not a thousand.
 const AT_MOST_EVERY: Duration = Duration::from_millis(500);
@@ -238,6 +240,7 @@ impl Presence {
     /// Sends `view` to the streams if it changed; whether it did (the caller then waits
     /// [`AT_MOST_EVERY`] before the next).
     fn publish(&self, view: View) -> bool {
+        metrics::gauge!(WATCHING).set(f64::from(view.watching));
         self.inner.view.send_if_modified(|current| {
             let changed = *current != view;
             *current = view;
