@@ -1,17 +1,16 @@
 //! The page's form posts, from the browser (see `app/components/post_form.rs`): the form
-//! encoded by the browser itself and posted with `fetch`, as the server function's own
-//! client would, asking for JSON so the server answers instead of redirecting.
+//! encoded by the browser itself and posted with gloo-net (the design's HTTP client for the
+//! browser), as the server function's own client would, asking for JSON so the server
+//! answers instead of redirecting.
 
 use super::json;
 use crate::{
     app::components::{Answer, Post},
     protocol::ErrorBody,
 };
+use gloo_net::http::Request;
 use wasm_bindgen::{JsCast, JsValue};
-use wasm_bindgen_futures::JsFuture;
-use web_sys::{
-    FormData, Headers, HtmlFormElement, RequestInit, Response, SubmitEvent, UrlSearchParams,
-};
+use web_sys::{FormData, HtmlFormElement, SubmitEvent, UrlSearchParams};
 
 /// Posts the submitted form and puts the outcome into `post`.
 pub fn submit(event: SubmitEvent, post: Post) {
@@ -36,20 +35,15 @@ async fn send(form: &HtmlFormElement) -> Result<Result<Answer, ErrorBody>, JsVal
     // `application/x-www-form-urlencoded`, as the browser would post the form itself.
     let fields: JsValue = FormData::new_with_form(form)?.into();
     let body = UrlSearchParams::new_with_str_sequence_sequence(&fields)?;
-    let headers = Headers::new()?;
-    headers.append("accept", "application/json")?;
-    let init = RequestInit::new();
-    init.set_method("POST");
-    init.set_headers(&headers);
-    init.set_body(&body);
-    let window = web_sys::window().ok_or(JsValue::NULL)?;
-    let response: Response = JsFuture::from(window.fetch_with_str_and_init(&form.action(), &init))
-        .await?
-        .dyn_into()?;
-    let text = JsFuture::from(response.text()?)
-        .await?
-        .as_string()
-        .unwrap_or_default();
+    let unreachable = |e: gloo_net::Error| JsValue::from_str(&e.to_string());
+    let response = Request::post(&form.action())
+        .header("accept", "application/json")
+        .body(body)
+        .map_err(unreachable)?
+        .send()
+        .await
+        .map_err(unreachable)?;
+    let text = response.text().await.unwrap_or_default();
     let unexpected = || failure(format!("the server answered {}", response.status()));
     Ok(if response.ok() {
         json::parse(&text).map_err(|_| unexpected())
