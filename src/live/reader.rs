@@ -23,6 +23,9 @@ use web_sys::{AbortController, Headers, ReadableStreamDefaultReader, RequestInit
 pub enum Ending {
     /// The server answered with an error status; `retry_after_ms` from its `Retry-After`.
     Refused { status: u16, retry_after_ms: u64 },
+    /// Something other than an event stream answered: a sign-on proxy whose session ended
+    /// sends its sign-in page (or redirects to it).
+    NotAStream,
     /// The network failed, or the body ended or broke (e.g. the server shut down).
     Lost,
     /// Aborted on purpose: nothing to do.
@@ -98,8 +101,7 @@ async fn read(
             retry_after_ms,
         });
     }
-    // Something else answered in our place: a sign-on proxy whose session ended sends its
-    // sign-in page (or redirects to it). That is the viewer's access ending, as a 401 is.
+    // Something else answered in our place (see `Ending::NotAStream`).
     let is_stream = response
         .headers()
         .get("Content-Type")
@@ -107,10 +109,7 @@ async fn read(
         .flatten()
         .is_some_and(|t| t.starts_with("text/event-stream"));
     if !is_stream {
-        return Ok(Ending::Refused {
-            status: 401,
-            retry_after_ms: 0,
-        });
+        return Ok(Ending::NotAStream);
     }
     let Some(body) = response.body() else {
         return Ok(Ending::Lost);

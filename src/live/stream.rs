@@ -265,7 +265,8 @@ impl Stream {
         self.stop();
         match ending {
             Ending::Aborted => return,
-            Ending::Refused { status: 401, .. } => return self.signed_out(),
+            // The viewer's access ended: a 401, or a sign-on proxy's page in our place.
+            Ending::Refused { status: 401, .. } | Ending::NotAStream => return self.signed_out(),
             Ending::Refused {
                 status,
                 retry_after_ms,

@@ -201,12 +201,8 @@ pub fn page_access(config: &Config, parts: &Parts) -> (Access, Option<Viewer>) {
         _ => Access::Viewer,
     };
     let viewer = (access != Access::Locked).then(|| {
-        let mut principal = principal.unwrap_or_else(|| Principal {
-            role: Role::Anonymous,
-            topics: TopicSet::all(),
-            user: None,
-            expires_at: None,
-        });
+        // Without a (valid) credential a page can only be here while watching is open.
+        let mut principal = principal.unwrap_or_else(Principal::anonymous);
         if !config.access.restricted() {
             principal.topics = TopicSet::all();
         }

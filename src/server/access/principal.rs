@@ -49,7 +49,8 @@ pub struct Principal {
 }
 
 impl Principal {
-    fn anonymous() -> Principal {
+    /// No credential: nothing to watch of its own.
+    pub fn anonymous() -> Principal {
         Principal {
             role: Role::Anonymous,
             topics: TopicSet::empty(),

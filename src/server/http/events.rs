@@ -14,10 +14,11 @@
 //! client who is watching, in `presence` events.
 
 use super::{
+    events_query::EventsQuery,
     metrics::{self, ConnectionGauge},
     watcher::{self, Watcher},
 };
-use crate::protocol::{EventId, EventKind, JobId, Presence, Topic, TopicSet};
+use crate::protocol::{EventId, EventKind, Topic};
 use crate::server::{
     access::{
         Viewer,
@@ -29,6 +30,7 @@ use crate::server::{
         Filter, Published, Start,
         delivery::{self, Throttle},
     },
+    presence::Told,
 };
 use axum::{
     body::Body,
@@ -39,7 +41,6 @@ use axum::{
 use bytes::Bytes;
 use futures::stream::{self, Stream, StreamExt};
 use rand::Rng;
-use serde::Deserialize;
 use std::{convert::Infallible, sync::Arc};
 use tokio::{
     sync::{
@@ -58,21 +59,6 @@ pub const PATH: &str = "/api/events";
 
 const HEARTBEAT: &[u8] = b": heartbeat\n\n";
 
-#[derive(Debug, Deserialize)]
-pub struct EventsQuery {
-    /// Comma-separated topics; all of them when absent.
-    topics: Option<String>,
-    /// Only this job's events (a job's own page): a positive integer.
-    job: Option<String>,
-    /// Where to resume when the `Last-Event-ID` header is absent (a first connection).
-    last_event_id: Option<String>,
-    /// Most quote batches per second this client wants.
-    max_quote_rate: Option<f64>,
-    /// Present: the client wants `presence` events. Its value is the watcher entry its
-    /// last stream was given (`hello`), to take back; empty the first time.
-    presence: Option<String>,
-}
-
 pub async fn events(
     State(app): State<AppState>,
     viewer: Viewer,
@@ -82,39 +68,8 @@ pub async fn events(
     query: Result<Query<EventsQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Response, ApiError> {
     let Query(query) = query.map_err(|e| ApiError::BadRequest(e.body_text()))?;
-    // No list: every topic the viewer may watch. A list: each must be one of them.
-    let topics = match query.topics.as_deref().filter(|t| !t.trim().is_empty()) {
-        None => viewer.topics(),
-        Some(list) => {
-            let topics = TopicSet::parse_list(list).map_err(ApiError::BadRequest)?;
-            topics.iter().try_for_each(|t| viewer.require(t))?;
-            topics
-        }
-    };
-    let job = query
-        .job
-        .as_deref()
-        .map(|id| match id.trim().parse::<JobId>() {
-            Ok(id) if id > 0 => Ok(id),
-            _ => Err(ApiError::BadRequest(format!(
-                "`job` must be a positive integer (got `{id}`)"
-            ))),
-        })
-        .transpose()?;
-    let filter = Filter { topics, job };
-    let throttle = query
-        .max_quote_rate
-        .map(Throttle::per_second)
-        .transpose()
-        .map_err(ApiError::BadRequest)?;
-    // The header (sent by the page and the CLI, and by a reconnecting EventSource) wins over
-    // the query parameter. An id that does not parse is treated like one from another
-    // server: a snapshot.
-    let last = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .or(query.last_event_id.as_deref())
-        .and_then(|id| id.trim().parse::<EventId>().ok());
+    let (filter, throttle) = (query.filter(&viewer)?, query.throttle()?);
+    let last = query.last_event_id(&headers);
     let permit = app.limits.open_stream(ip, transport)?;
     // A cluster node may not have read as far in the log as the node that served this
     // client before: it catches up (briefly) rather than answer an id it does not know
@@ -156,7 +111,7 @@ struct Connection {
     /// Its place in the stream limits, freed when the stream ends.
     _permit: Option<StreamPermit>,
     /// Who is watching, sent when it changes.
-    presence: watch::Receiver<Presence>,
+    presence: watch::Receiver<Arc<Told>>,
     watcher: Option<Watcher>,
 }
 
@@ -235,8 +190,8 @@ impl Connection {
                     return Some(vec![watcher::signed_out()]);
                 }
                 Ok(()) = self.presence.changed(), if told => {
-                    let now = self.presence.borrow_and_update().clone();
-                    return self.watcher.as_ref().map(|w| vec![w.presence_frame(&now)]);
+                    let told = self.presence.borrow_and_update().clone();
+                    return self.watcher.as_ref().map(|w| vec![w.presence_frame(&told)]);
                 }
                 received = self.receiver.recv() => match received {
                     Ok(first) => match self.drain(first) {

@@ -2,7 +2,7 @@
 
 use super::*;
 use crate::{
-    protocol::{Event, sse::Frame, sse::Parser},
+    protocol::{Event, TopicSet, sse::Frame, sse::Parser},
     server::{config::Config, producers::market::Market},
 };
 use leptos::config::LeptosOptions;

@@ -14,6 +14,8 @@ pub mod build;
 pub mod compression;
 /// `GET /api/events`: one multiplexed event stream per browser tab.
 pub mod events;
+/// What a stream is asked: topics, one job, a quote rate, where to resume.
+mod events_query;
 /// Methods a path does not serve, and server functions whose arguments did not decode.
 pub mod fallbacks;
 /// Headers every response carries, and CORS.

@@ -2,8 +2,13 @@
 //! it is told who is watching (and sees their names), and when its session ends, with the
 //! events that say so.
 
-use crate::protocol::{ErrorBody, PRESENCE, Presence, SIGNED_OUT};
-use crate::server::{access::Viewer, app_state::AppState, clock::now_ms, presence::Watching};
+use crate::protocol::{ErrorBody, SIGNED_OUT};
+use crate::server::{
+    access::Viewer,
+    app_state::AppState,
+    clock::now_ms,
+    presence::{Told, Watching},
+};
 use bytes::Bytes;
 use std::time::Duration;
 use tokio::time::Instant;
@@ -50,19 +55,9 @@ impl Watcher {
         self.ends_at
     }
 
-    /// A `presence` event (no id: it is not in the log); names only for those who may see
-    /// them.
-    pub fn presence_frame(&self, now: &Presence) -> Bytes {
-        let shown = Presence {
-            watching: now.watching,
-            users: if self.names {
-                now.users.clone()
-            } else {
-                Vec::new()
-            },
-        };
-        let data = serde_json::to_string(&shown).expect("presence always serialises");
-        Bytes::from(format!("event: {PRESENCE}\ndata: {data}\n\n"))
+    /// The `presence` event of `told`, with names only for those who may see them.
+    pub fn presence_frame(&self, told: &Told) -> Bytes {
+        told.frame(self.names)
     }
 }
 

@@ -29,9 +29,12 @@ use tokio_util::sync::CancellationToken;
 mod shared;
 /// This node's watchers.
 mod table;
+/// The view as streams are told it, encoded once.
+mod told;
 
 use table::{Entry, Table, view_of};
 pub use table::{GRACE, MAX_NAMES};
+pub use told::Told;
 
 /// The gauge of who is watching (the cluster's count, as this node sees it).
 pub const WATCHING: &str = "livedash_watching";
@@ -45,7 +48,7 @@ pub struct Presence {
 
 struct Inner {
     table: Mutex<Table>,
-    view: watch::Sender<View>,
+    view: watch::Sender<Arc<Told>>,
     changed: Notify,
     max_entries: usize,
 }
@@ -80,7 +83,7 @@ impl Presence {
         let presence = Presence {
             inner: Arc::new(Inner {
                 table: Mutex::new(Table::default()),
-                view: watch::Sender::new(View::default()),
+                view: watch::Sender::new(Arc::new(Told::new(View::default()))),
                 changed: Notify::new(),
                 max_entries: max_entries.max(1),
             }),
@@ -130,11 +133,11 @@ impl Presence {
 
     /// Who is watching now, with names.
     pub fn current(&self) -> View {
-        self.inner.view.borrow().clone()
+        self.inner.view.borrow().view.clone()
     }
 
     /// Follows who is watching.
-    pub fn subscribe(&self) -> watch::Receiver<View> {
+    pub fn subscribe(&self) -> watch::Receiver<Arc<Told>> {
         self.inner.view.subscribe()
     }
 
@@ -242,8 +245,10 @@ impl Presence {
     fn publish(&self, view: View) -> bool {
         metrics::gauge!(WATCHING).set(f64::from(view.watching));
         self.inner.view.send_if_modified(|current| {
-            let changed = *current != view;
-            *current = view;
+            let changed = current.view != view;
+            if changed {
+                *current = Arc::new(Told::new(view));
+            }
             changed
         })
     }

@@ -85,6 +85,11 @@ async fn a_reconnect_within_the_grace_takes_its_entry_back_for_the_same_user_onl
     let made_up = presence.join(Some("0123"), Some("alice"));
     assert_ne!(made_up.id(), "0123", "only an entry the server holds");
     let mut view = presence.subscribe();
-    let seen = view.wait_for(|v| v.watching == 3).await.unwrap().clone();
+    let seen = view
+        .wait_for(|v| v.view.watching == 3)
+        .await
+        .unwrap()
+        .view
+        .clone();
     assert_eq!(seen.users, ["alice", "mallory"]);
 }
