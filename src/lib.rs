@@ -44,6 +44,10 @@
 //!   - `server/mod.rs` puts them together: `router()` and `run()`, nothing else.
 //! - `cli`: the same binary as a client: `notify`, `run -- COMMAND`, `watch` (`ssr` only).
 
+// A route's view is erased into an `AnyView`, whose async layout the compiler computes
+// through the whole job page's view type: deeper than the default limit of 128.
+#![recursion_limit = "256"]
+
 pub mod app;
 pub mod protocol;
 pub mod state;

@@ -50,6 +50,8 @@ mod failover;
 mod headers;
 #[path = "api/health.rs"]
 mod health;
+#[path = "api/job_page.rs"]
+mod job_page;
 #[path = "api/jobs.rs"]
 mod jobs;
 #[path = "api/limits.rs"]

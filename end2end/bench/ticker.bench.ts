@@ -194,22 +194,33 @@ test("the dashboard at rest, the ticker at 100 and 500 quotes/s, and the first l
       }
     }
 
-    // First load: a new context (empty cache), the page until the stream is live.
+    // First load: a new context (empty cache) for each page, loaded until `load`: the
+    // dashboard, and a job's page (a job started for it; a build without job pages
+    // answers it with its 404 page, measured all the same).
     const server = await serve(build, 12);
     try {
-      const context = await browser.newContext({ ignoreHTTPSErrors: true });
-      const page = await context.newPage();
-      await page.goto(`${server.base}/`, { waitUntil: "load" });
-      const sizes = await page.evaluate(() =>
-        (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
-          .map((r) => ({ name: r.name, bytes: r.encodedBodySize }))
-          .filter((r) => /\.(wasm|js|css)(\?|$)/.test(r.name)),
-      );
-      const by = (ext: string) => sizes.filter((s) => s.name.includes(ext)).reduce((a, s) => a + s.bytes, 0);
-      const kb = (n: number) => (n / 1000).toFixed(1);
-      const total = by(".wasm") + by(".js") + by(".css");
-      first.push(`| ${build.name} | ${sizes.length} files | ${kb(by(".wasm"))} KB | ${kb(by(".js"))} KB | ${kb(by(".css"))} KB | **${kb(total)} KB** |`);
-      await context.close();
+      const starter = await browser.newContext({ ignoreHTTPSErrors: true });
+      const started = await starter.request.post(`${server.base}/api/jobs`, {
+        data: { kind: "percent", steps: 1000, step_ms: 100 },
+      });
+      const job = (await started.json()).id;
+      await starter.close();
+      for (const path of ["/", `/jobs/${job}`]) {
+        const context = await browser.newContext({ ignoreHTTPSErrors: true });
+        const page = await context.newPage();
+        await page.goto(`${server.base}${path}`, { waitUntil: "load" });
+        const sizes = await page.evaluate(() =>
+          (performance.getEntriesByType("resource") as PerformanceResourceTiming[])
+            .map((r) => ({ name: r.name, bytes: r.encodedBodySize }))
+            .filter((r) => /\.(wasm|js|css)(\?|$)/.test(r.name)),
+        );
+        const by = (ext: string) => sizes.filter((s) => s.name.includes(ext)).reduce((a, s) => a + s.bytes, 0);
+        const kb = (n: number) => (n / 1000).toFixed(1);
+        const total = by(".wasm") + by(".js") + by(".css");
+        const where = path === "/" ? "`/`" : "`/jobs/{id}`";
+        first.push(`| ${build.name} | ${where} | ${sizes.length} files | ${kb(by(".wasm"))} KB | ${kb(by(".js"))} KB | ${kb(by(".css"))} KB | **${kb(total)} KB** |`);
+        await context.close();
+      }
     } finally {
       await server.stop();
     }
@@ -222,6 +233,6 @@ test("the dashboard at rest, the ticker at 100 and 500 quotes/s, and the first l
       `| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |\n${load.join("\n")}`,
   );
   console.log(
-    `\n| first load (compressed, as sent) | files | wasm | JS | CSS | total |\n| --- | --- | ---: | ---: | ---: | ---: |\n${first.join("\n")}`,
+    `\n| first load (compressed, as sent) | page | files | wasm | JS | CSS | total |\n| --- | --- | --- | ---: | ---: | ---: | ---: |\n${first.join("\n")}`,
   );
 });

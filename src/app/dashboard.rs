@@ -28,8 +28,16 @@ pub fn Dashboard(page: PageState, shown: Memo<bool>) -> impl IntoView {
         });
     }
     let (head, build, user) = (page.head, page.build.clone(), page.user.clone());
+    let opened = use_context::<StoredValue<Option<Opened>>>();
+    let base = PageState {
+        snapshot: Default::default(),
+        ..page.clone()
+    };
     let store = Store::new(page);
-    crate::live::connect(store, head, build, shown);
+    if let Some(opened) = opened {
+        opened.set_value(Some(Opened { page: base, store }));
+    }
+    crate::live::connect(store, head, build, shown, None);
     Either::Right(view! {
         <div class="dashboard" hidden=move || !shown.get()>
             <Board store user/>
@@ -37,8 +45,16 @@ pub fn Dashboard(page: PageState, shown: Memo<bool>) -> impl IntoView {
     })
 }
 
+/// What a job's page opened by a link learns from the dashboard of its document: who is
+/// watching (the state's basics, no data) and what they may do now (`store.access`).
+#[derive(Clone)]
+pub struct Opened {
+    pub page: PageState,
+    pub store: Store,
+}
+
 #[component]
-fn Brand() -> impl IntoView {
+pub fn Brand() -> impl IntoView {
     view! {
         <div class="brand">
             <svg class="logo" viewBox="0 0 24 24" aria-hidden="true">

@@ -69,6 +69,17 @@ pub fn clock(ms: u64) -> String {
     )
 }
 
+/// A span of time, short: `850 ms`, `4.2 s`, `3 min 05 s`, `2 h 07 min`.
+pub fn duration(ms: u64) -> String {
+    let secs = ms / 1000;
+    match ms {
+        0..1_000 => format!("{ms} ms"),
+        1_000..60_000 => format!("{} s", fixed(ms as f64 / 1000.0, 1)),
+        60_000..3_600_000 => format!("{} min {:02} s", secs / 60, secs % 60),
+        _ => format!("{} h {:02} min", secs / 3600, secs / 60 % 60),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -93,5 +104,9 @@ mod tests {
         assert_eq!(short(1.0), "1");
         assert_eq!(short(0.125), "0.125");
         assert_eq!(short(10.0), "10");
+        assert_eq!(duration(850), "850 ms");
+        assert_eq!(duration(4_240), "4.2 s");
+        assert_eq!(duration(185_000), "3 min 05 s");
+        assert_eq!(duration(7_620_000), "2 h 07 min");
     }
 }

@@ -1,21 +1,32 @@
-//! The page, shared by server rendering and the browser: the dashboard at `/`, a "not
-//! found" note anywhere else. (The HTML document around it is the server's:
-//! `server/http/shell.rs`; where it starts from, the request or the document: `initial/`.)
+//! The page, shared by server rendering and the browser: the dashboard at `/`, a job's own
+//! page at `/jobs/{id}`, routed by leptos_router (the server lists the same routes through
+//! leptos_axum: `server/http/ui.rs`). The HTML document around it is the server's
+//! (`server/http/shell.rs`); where it starts from, the request or the document: `initial/`.
 //!
-//! One page needs no client-side router: the path is a signal that follows history
-//! navigation, and leaving `/` puts the dashboard away (closing its stream) as a route
-//! change would. The router and its machinery were a sixth of the browser bundle (README
-//! "Performance").
+//! The dashboard is rendered once, outside the router's `<Routes>`, and hidden while the
+//! path is not `/` (its stream closed meanwhile, `live::connect`): its `/` route renders
+//! nothing. Rendered as a route's view, the dashboard's whole view type would be erased
+//! into an `AnyView`, which costs the browser bundle ~75 KB of brotli (README
+//! "Performance"); coming back from a job's page shows it as it was and resumes its stream
+//! after the newest event it had.
 
 pub mod components;
 mod dashboard;
 pub mod format;
+mod hydrated;
+mod job_page;
 pub mod server_fns;
 pub mod store;
 
-use crate::protocol::{ErrorBody, PageState};
+use crate::protocol::{ErrorBody, JobId, PageState};
 use dashboard::Dashboard;
+use hydrated::Hydrated;
 use leptos::{either::Either, prelude::*};
+use leptos_router::{
+    components::{FlatRoutes, Route, Router},
+    hooks::use_location,
+    path,
+};
 
 /// Where the dashboard is served.
 pub const DASHBOARD_PATH: &str = "/";
@@ -23,31 +34,57 @@ pub const DASHBOARD_PATH: &str = "/";
 /// The `id` of the script element carrying the first state from server to browser.
 pub const STATE_ELEMENT_ID: &str = "page-state";
 
-/// The dashboard's first state, or why the server could not read it.
+/// The page's first state, or why the server could not read it.
 pub type Initial = Result<PageState, ErrorBody>;
 
-/// The page for the current path; `page` is the dashboard's first state (none when the
-/// server rendered something else).
-///
-/// The dashboard is rendered once and hidden while the path is not `/`, its stream closed
-/// meanwhile (`live::connect`); coming back shows it and resumes the stream after the
-/// newest event it had, so it catches up losslessly. Nothing re-renders the dashboard as a
-/// whole, so the browser bundle carries no code to patch one dashboard into another: that
-/// code was 6.6 KB of it (README "Performance").
+/// A job page's address.
+pub fn job_path(id: JobId) -> String {
+    format!("/jobs/{id}")
+}
+
+/// The job a path is the page of: `Some(0)`, no job's id, for `/jobs/` followed by
+/// anything but a positive integer (the page then says the job is unknown).
+pub fn job_of_path(path: &str) -> Option<JobId> {
+    let id = path.strip_prefix("/jobs/")?;
+    (!id.contains('/')).then(|| id.parse().unwrap_or(0))
+}
+
+/// The page for the current path; `page` is the first state of the page the server
+/// rendered (the dashboard's or a job page's; none for another path).
 #[component]
 pub fn App(page: Option<Initial>) -> impl IntoView {
-    let path = crate::initial::path();
-    let shown = Memo::new(move |_| path.with(|p| p == DASHBOARD_PATH));
-    let found = page.is_some();
+    let job = job_of_path(&crate::initial::path());
+    let (dashboard, first_job) = match job {
+        Some(id) => (None, page.map(|page| (id, page))),
+        None => (page, None),
+    };
+    let rendered = dashboard.is_some();
+    // A job page rendered by the server hydrates from its state; one opened later by a
+    // link reads its job with a request (`job_page.rs`).
+    let first_job = StoredValue::new(first_job);
+    provide_context(StoredValue::new(None::<dashboard::Opened>));
     view! {
-        {page.map(|page| match page {
-            Ok(page) => Either::Left(view! { <Dashboard page shown/> }),
-            Err(e) => Either::Right(view! {
-                <p class="load-error" role="alert" hidden=move || !shown.get()>
-                    "The dashboard could not load: " {e.to_string()}
-                </p>
-            }),
-        })}
-        {move || (!found || !shown.get()).then(|| view! { <p class="not-found">"Page not found."</p> })}
+        <Router>
+            {dashboard.map(|page| view! { <DashboardPart page/> })}
+            <FlatRoutes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
+                <Route path=path!("/") view=move || (!rendered).then(job_page::load_dashboard)/>
+                <Route path=path!("/jobs/:id") view=move || Hydrated(view! { <job_page::JobRoute first=first_job/> })/>
+            </FlatRoutes>
+        </Router>
+    }
+}
+
+/// The dashboard, shown while the path is `/`.
+#[component]
+fn DashboardPart(page: Initial) -> impl IntoView {
+    let location = use_location();
+    let shown = Memo::new(move |_| location.pathname.with(|p| p == DASHBOARD_PATH));
+    match page {
+        Ok(page) => Either::Left(view! { <Dashboard page shown/> }),
+        Err(e) => Either::Right(view! {
+            <p class="load-error" role="alert" hidden=move || !shown.get()>
+                "The dashboard could not load: " {e.to_string()}
+            </p>
+        }),
     }
 }

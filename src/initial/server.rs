@@ -6,15 +6,19 @@ use crate::app::{DASHBOARD_PATH, Initial, STATE_ELEMENT_ID};
 use axum::http::request::Parts;
 use leptos::prelude::*;
 
-/// The requested path; on the server it never changes.
-pub fn path() -> Signal<String> {
-    let path = use_context::<Parts>().map_or_else(String::new, |parts| parts.uri.path().to_owned());
-    Signal::stored(path)
+/// The requested path.
+pub fn path() -> String {
+    use_context::<Parts>().map_or_else(String::new, |parts| parts.uri.path().to_owned())
 }
 
-/// The dashboard's first state, when the dashboard is what was asked for.
+/// The first state of the page asked for: the dashboard's, or a job's page's.
 pub fn page() -> Option<Initial> {
-    (path().get_untracked() == DASHBOARD_PATH).then(crate::server::http::page::page_state)
+    let path = path();
+    let state = crate::server::http::page::page_state;
+    match crate::app::job_of_path(&path) {
+        Some(id) => Some(state(Some(id))),
+        None => (path == DASHBOARD_PATH).then(|| state(None)),
+    }
 }
 
 /// The state as JSON in a script element the browser does not run. `<` is escaped, so no

@@ -17,7 +17,7 @@
 
 use crate::{
     app::store::Store,
-    protocol::{EventId, TopicSet},
+    protocol::{EventId, JobId, TopicSet},
 };
 use leptos::prelude::{Effect, Get, Memo, document, on_cleanup, window};
 use send_wrapper::SendWrapper;
@@ -44,7 +44,7 @@ mod tabs;
 
 #[path = "post.rs"]
 mod post;
-pub use post::submit;
+pub use post::{fetch_job, submit};
 
 #[path = "json.rs"]
 pub mod json;
@@ -57,8 +57,15 @@ use tabs::Tabs;
 
 /// Keeps this tab on the browser's stream while `shown` (the dashboard is on screen),
 /// resuming after `rendered`; leaves it when the dashboard leaves, and for good when the
-/// owning component is cleaned up.
-pub fn connect(store: Store, rendered: EventId, build: String, shown: Memo<bool>) {
+/// owning component is cleaned up. A job's page (`job`) has a stream of its own, for
+/// that job alone, shared by the tabs showing it.
+pub fn connect(
+    store: Store,
+    rendered: EventId,
+    build: String,
+    shown: Memo<bool>,
+    job: Option<JobId>,
+) {
     let inbox = inbox::Inbox::new(store, build, rendered);
     // The topics this viewer may watch: all of them is the empty list (every topic).
     let topics = if store.topics == TopicSet::all() {
@@ -75,7 +82,8 @@ pub fn connect(store: Store, rendered: EventId, build: String, shown: Memo<bool>
         topics,
         visible: !document().hidden(),
     };
-    let tabs = Tabs::new(inbox, wants);
+    let filter = job.map_or_else(String::new, |id| format!("job={id}"));
+    let tabs = Tabs::new(inbox, wants, filter);
     listen(&tabs);
     let follow = SendWrapper::new(tabs.clone());
     Effect::new(move |_| {

@@ -56,7 +56,7 @@ impl Tabs {
             }),
         };
         let topics = self.wants.borrow().topics.clone();
-        let stream = Stream::new(self.inbox.clone(), topics, relay);
+        let stream = Stream::new(self.inbox.clone(), topics, self.filter.clone(), relay);
         *self.lead.borrow_mut() = Some(Lead {
             stream: stream.clone(),
             tabs: Others::default(),

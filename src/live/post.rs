@@ -1,12 +1,12 @@
-//! The page's form posts, from the browser (see `app/components/post_form.rs`): the form
-//! encoded by the browser itself and posted with gloo-net (the design's HTTP client for the
-//! browser), as the server function's own client would, asking for JSON so the server
-//! answers instead of redirecting.
+//! The page's requests, through gloo-net (the design's HTTP client for the browser): the
+//! form posts (see `app/components/post_form.rs`), the form encoded by the browser itself
+//! and posted as the server function's own client would, asking for JSON so the server
+//! answers instead of redirecting; and a job's page, when a link within the page opens it.
 
 use super::json;
 use crate::{
     app::components::{Answer, Post},
-    protocol::ErrorBody,
+    protocol::{ErrorBody, JobId, JobView},
 };
 use gloo_net::http::Request;
 use wasm_bindgen::{JsCast, JsValue};
@@ -51,6 +51,22 @@ async fn send(form: &HtmlFormElement) -> Result<Result<Answer, ErrorBody>, JsVal
         // Our server functions fail with the API's `{"error": ...}` body.
         Err(json::parse(&text).unwrap_or_else(|_| unexpected()))
     })
+}
+
+/// `GET /api/jobs/{id}`: a job's page, opened from a link within this page.
+pub async fn fetch_job(id: JobId) -> Result<JobView, ErrorBody> {
+    let response = Request::get(&format!("/api/jobs/{id}"))
+        .header("accept", "application/json")
+        .send()
+        .await
+        .map_err(|_| failure("the server could not be reached".to_owned()))?;
+    let text = response.text().await.unwrap_or_default();
+    let unexpected = || failure(format!("the server answered {}", response.status()));
+    if response.ok() {
+        json::parse(&text).map_err(|_| unexpected())
+    } else {
+        Err(json::parse(&text).unwrap_or_else(|_| unexpected()))
+    }
 }
 
 fn failure(error: String) -> ErrorBody {

@@ -51,6 +51,8 @@ pub struct Stream {
     relay: Relay,
     /// The topics asked for (comma-separated; empty: all).
     topics: RefCell<String>,
+    /// More of the query: `job=12` on a job's page.
+    filter: String,
     /// Where the next attempt starts, when not at the inbox's position (a rewind).
     from: RefCell<Option<String>>,
     attempt: RefCell<Option<Attempt>>,
@@ -67,11 +69,12 @@ pub struct Stream {
 }
 
 impl Stream {
-    pub fn new(inbox: Rc<Inbox>, topics: String, relay: Relay) -> Rc<Stream> {
+    pub fn new(inbox: Rc<Inbox>, topics: String, filter: String, relay: Relay) -> Rc<Stream> {
         Rc::new(Stream {
             inbox,
             relay,
             topics: RefCell::new(topics),
+            filter,
             from: RefCell::new(None),
             attempt: RefCell::new(None),
             generation: Cell::new(0),
@@ -99,6 +102,9 @@ impl Stream {
         let mut url = format!("{STREAM_URL}?presence={}", self.inbox.presence_id());
         if !topics.is_empty() {
             url = format!("{url}&topics={topics}");
+        }
+        if !self.filter.is_empty() {
+            url = format!("{url}&{}", self.filter);
         }
         let sink = Events {
             stream: Rc::downgrade(self),

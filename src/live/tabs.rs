@@ -40,7 +40,8 @@ use wasm_bindgen::{JsCast, JsValue, prelude::*};
 use web_sys::{AbortController, BroadcastChannel, MessageEvent};
 
 /// The lock and the channel; the version keeps tabs of builds that speak another relay
-/// protocol apart (each group then elects its own holder).
+/// protocol apart (each group then elects its own holder). A job's pages share a stream
+/// of their own, named for its filter (`job=12`): that stream carries only their job.
 const NAME: &str = "livedash-stream-1";
 
 #[path = "holder.rs"]
@@ -56,6 +57,10 @@ extern "C" {
 
 pub struct Tabs {
     id: String,
+    /// The stream's filter beyond topics (`job=12`), or empty: the dashboard's stream.
+    filter: String,
+    /// The lock's and the channel's name: [`NAME`], and the filter.
+    name: String,
     inbox: Rc<Inbox>,
     wants: RefCell<Wants>,
     channel: Option<BroadcastChannel>,
@@ -69,7 +74,8 @@ pub struct Tabs {
 }
 
 impl Tabs {
-    pub fn new(inbox: Rc<Inbox>, wants: Wants) -> Rc<Tabs> {
+    pub fn new(inbox: Rc<Inbox>, wants: Wants, filter: String) -> Rc<Tabs> {
+        let name = format!("{NAME}{filter}");
         let navigator = window().navigator();
         let locks = Reflect::get(&navigator, &JsValue::from_str("locks"))
             .ok()
@@ -77,9 +83,11 @@ impl Tabs {
             .map(JsCast::unchecked_into::<LockManager>);
         let channel = locks
             .as_ref()
-            .and_then(|_| BroadcastChannel::new(NAME).ok());
+            .and_then(|_| BroadcastChannel::new(&name).ok());
         let tabs = Rc::new(Tabs {
             id: format!("{:x}", (js_sys::Math::random() * 2f64.powi(52)) as u64),
+            filter,
+            name,
             inbox,
             wants: RefCell::new(wants),
             channel,
@@ -147,7 +155,7 @@ impl Tabs {
                 _ => Promise::resolve(&JsValue::UNDEFINED),
             }
         });
-        let request = locks.request(NAME, &options, granted.unchecked_ref());
+        let request = locks.request(&self.name, &options, granted.unchecked_ref());
         // Rejected when the request is cancelled (the tab left first): nothing to do.
         let ignore = Closure::<dyn FnMut(JsValue)>::new(|_| {});
         let _ = request.catch(&ignore);

@@ -183,6 +183,7 @@ mod tests {
             reported: false,
             created_ms: 1,
             updated_ms: 2,
+            timeline: Default::default(),
         };
         let toast = Toast {
             id: 9,

@@ -9,6 +9,7 @@
 mod event;
 mod job;
 mod job_detail_wire;
+mod job_page;
 mod job_report;
 mod job_spec;
 mod page;
@@ -20,7 +21,10 @@ mod toast;
 mod topic;
 
 pub use event::{DecodeError, Event, EventId, EventKind, Snapshot};
-pub use job::{ItemError, Job, JobDetail, JobId, JobKind, JobLog, JobState, PhaseProgress};
+pub use job::{ItemError, Job, JobDetail, JobId, JobKind, JobLog, JobState, PhaseProgress,
+    Timeline,
+};
+pub use job_page::{JobLines, JobView};
 pub use job_report::{JobReport, Lines, ReportedEnd};
 pub use job_spec::{JobSpec, PhaseSpec, ReportedPhase, ReportedSpec};
 pub use page::{

@@ -1,7 +1,7 @@
 //! What the page itself exchanges with the server: its first state, what its viewer may
 //! do, and the error every failed request carries.
 
-use super::{EventId, JobState, Snapshot, TopicSet};
+use super::{EventId, JobId, JobLines, JobState, Snapshot, TopicSet};
 use serde::{Deserialize, Serialize};
 
 /// What the viewer of the dashboard may do.
@@ -56,6 +56,13 @@ pub struct PageState {
     /// Whether this browser holds a session (signing out ends it).
     pub session: bool,
     pub presence: Presence,
+    /// A job's page (`/jobs/{id}`): its job. The snapshot then holds that job alone (none
+    /// when it is unknown: the page says so, answered 404), the topics only `jobs`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub job: Option<JobId>,
+    /// A job's page: its longer log.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub log: Option<JobLines>,
 }
 
 /// Who is watching now: the browsers with a stream open (a browser's tabs share one), and

@@ -63,6 +63,7 @@ pub fn router(mut state: AppState) -> Router {
         .route("/quotes", get(api::quotes).post(api::feed_quotes))
         .route("/presence", get(api::presence))
         .route("/jobs", get(api::jobs).post(api::start_job))
+        .route("/jobs/{id}", get(api::job))
         .route("/jobs/{id}/cancel", post(api::cancel_job))
         .route("/jobs/{id}/report", post(api::report_job))
         .route("/notifications", post(api::notify))

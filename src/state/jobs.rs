@@ -47,6 +47,7 @@ mod tests {
             reported: false,
             created_ms: 0,
             updated_ms: 0,
+            timeline: Default::default(),
         }
     }
 

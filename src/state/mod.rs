@@ -4,6 +4,7 @@
 //! state; the browser applies the very same functions to its reactive rows. No I/O here,
 //! so every rule is unit-tested directly.
 
+pub mod job_log;
 pub mod jobs;
 pub mod quotes;
 pub mod toasts;

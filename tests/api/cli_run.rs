@@ -58,6 +58,13 @@ async fn run_reports_progress_and_log_and_passes_on_the_exit_status() {
         ];
         let mut cli = Companion::start(&server.base, &args);
         let id = job_id(&mut cli).await;
+        // Where to follow it: the job's own page, which serves it.
+        let follow = cli.line_with("Follow:").await;
+        let url = format!("{}/jobs/{id}", server.base.trim_end_matches('/'));
+        assert_eq!(follow, format!("Follow: {url}"));
+        let page = server.client.get(&url).send().await.unwrap();
+        assert_eq!(page.status(), 200);
+        assert!(page.text().await.unwrap().contains("Build"));
         let (exit, seen) = cli.finish().await;
         assert_eq!(exit, code, "{seen:#?}");
         // Passed through to the terminal, directives aside.

@@ -36,6 +36,7 @@ fn random_event(rng: &mut StdRng) -> Event {
                 reported: rng.random(),
                 created_ms: 1,
                 updated_ms: rng.random_range(1..1000),
+                timeline: Default::default(),
             })
         }
         1 => Event::Toast(Toast {

@@ -1,12 +1,14 @@
-//! One job: state badge, progress bar, kind-specific detail and a cancel control.
+//! One job: its title linking to its page, state badge, progress bar, kind-specific
+//! detail and a cancel control.
 
 use super::post_form::{Post, PostForm};
 use crate::{
     app::{
         format::{fixed, short},
+        job_path,
         server_fns::CancelJob,
     },
-    protocol::{Access, Job, JobDetail, JobLog},
+    protocol::{Access, Job, JobDetail},
 };
 use leptos::{either::EitherOf5, prelude::*, server_fn::ServerFn};
 
@@ -45,21 +47,14 @@ fn card(job: &Job, can_operate: bool, cancel: Post) -> impl IntoView + use<> {
     view! {
         <li class=format!("job state-{state}") data-job-id=id>
             <div class="job-head">
-                <h3>{title.clone()}</h3>
+                <h3><a href=job_path(id) class="job-link">{title.clone()}</a></h3>
                 {job.reported.then(|| view! { <span class="source" title="Reported by an outside system">"reported"</span> })}
                 <span class="badge">{state}</span>
             </div>
-            <div class="job-progress">
-                <div class="bar" class:indeterminate=percent.is_none() role="progressbar"
-                    aria-label=format!("{title} progress") aria-valuemin="0" aria-valuemax="100"
-                    aria-valuenow=percent.map(|p| p.to_string())>
-                    <div class="fill" style:width=percent.map(|p| format!("{p}%"))></div>
-                </div>
-                <span class="pct">{percent.map_or_else(|| "—".to_owned(), |p| format!("{p}%"))}</span>
-            </div>
+            {progress(&title, percent)}
             <div class="job-detail">{detail(job)}</div>
             {job.message.clone().map(|m| view! { <p class="job-message">{m}</p> })}
-            {log(&job.log)}
+            {log(job.log.newest())}
             {job.error.clone().map(|e| view! { <p class="job-error">{e}</p> })}
             {cancellable.then(|| view! {
                 <PostForm to=CancelJob::PATH post=cancel class="cancel-form">
@@ -71,7 +66,22 @@ fn card(job: &Job, can_operate: bool, cancel: Post) -> impl IntoView + use<> {
     }
 }
 
-fn detail(job: &Job) -> impl IntoView + use<> {
+/// The job's bar and percentage (a moving stripe when it has none).
+pub(super) fn progress(title: &str, percent: Option<u32>) -> impl IntoView + use<> {
+    view! {
+        <div class="job-progress">
+            <div class="bar" class:indeterminate=percent.is_none() role="progressbar"
+                aria-label=format!("{title} progress") aria-valuemin="0" aria-valuemax="100"
+                aria-valuenow=percent.map(|p| p.to_string())>
+                <div class="fill" style:width=percent.map(|p| format!("{p}%"))></div>
+            </div>
+            <span class="pct">{percent.map_or_else(|| "—".to_owned(), |p| format!("{p}%"))}</span>
+        </div>
+    }
+}
+
+/// The kind's own part: steps, phases, items and their failures, lines logged.
+pub(super) fn detail(job: &Job) -> impl IntoView + use<> {
     match &job.detail {
         JobDetail::Percent { done, total } => {
             EitherOf5::A(view! { <p class="meta">{format!("{done} of {total} steps")}</p> })
@@ -133,10 +143,10 @@ fn detail(job: &Job) -> impl IntoView + use<> {
 
 /// The job's newest log lines. A reversed flex column keeps the scroll position pinned to
 /// the newest line; the box is focusable, so it scrolls from the keyboard too.
-fn log(log: &JobLog) -> Option<impl IntoView + use<>> {
-    (!log.lines.is_empty()).then(|| {
+fn log(lines: &[String]) -> Option<impl IntoView + use<>> {
+    (!lines.is_empty()).then(|| {
         view! {
-            <div class="log" role="log" tabindex="0" aria-label="Job log"><pre>{log.lines.join("\n")}</pre></div>
+            <div class="log" role="log" tabindex="0" aria-label="Job log"><pre>{lines.join("\n")}</pre></div>
         }
     })
 }

@@ -51,6 +51,8 @@ pub async fn run(args: RunArgs) -> u8 {
         }
     };
     eprintln!("livedash: running as job {} on {}", job.id, client.server());
+    // The job's own page, where anyone with access follows it live.
+    eprintln!("Follow: {}", client.url(&crate::app::job_path(job.id)));
     let shape = match (&args.total, args.phases.is_empty()) {
         (Some(total), _) => Shape::Counted { total: *total },
         (None, false) => Shape::Phased {

@@ -2,7 +2,7 @@
 
 use super::job_stream;
 use crate::protocol::{
-    FedQuote, Job, JobId, JobReport, JobSpec, NotificationRequest, Presence, Quote, Topic,
+    FedQuote, Job, JobId, JobReport, JobSpec, JobView, NotificationRequest, Presence, Quote, Topic,
 };
 use crate::server::{
     access::{
@@ -107,6 +107,36 @@ pub async fn jobs(State(app): State<AppState>, viewer: Viewer) -> Result<Json<Ve
     Ok(Json(app.hub.read(|s| s.jobs.clone())))
 }
 
+/// One job with its longer log (what its page shows), for a viewer of `jobs`; 404 for a
+/// job no longer in the list (finished jobs age out, `state/jobs.rs`) or never started.
+pub async fn job(
+    State(app): State<AppState>,
+    viewer: Viewer,
+    id: Result<Path<JobId>, PathRejection>,
+) -> Result<Json<JobView>, ApiError> {
+    viewer.require(Topic::Jobs)?;
+    let id = job_id(id)?;
+    let (job, log, head) = app.hub.job_view(id).ok_or_else(|| unknown_job(id))?;
+    Ok(Json(JobView { job, log, head }))
+}
+
+/// The 404 of a job id the list does not hold.
+pub fn unknown_job(id: JobId) -> ApiError {
+    ApiError::NotFound(format!(
+        "job {id} is unknown: it never existed, or it finished and left the list"
+    ))
+}
+
+/// A job id from the path: a positive integer, or a 400 naming `id`.
+fn job_id(id: Result<Path<JobId>, PathRejection>) -> Result<JobId, ApiError> {
+    match id {
+        Ok(Path(id)) if id > 0 => Ok(id),
+        _ => Err(ApiError::BadRequest(
+            "`id`: a job id must be a positive integer".into(),
+        )),
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct StartQuery {
     /// With a streamed response: cancel the job if the client goes away before it ends.
@@ -151,8 +181,7 @@ pub async fn cancel_job(
     operator: Operator,
     id: Result<Path<JobId>, PathRejection>,
 ) -> Result<impl IntoResponse, ApiError> {
-    let Path(id) =
-        id.map_err(|_| ApiError::BadRequest("job id must be a positive integer".into()))?;
+    let id = job_id(id)?;
     app.cancel_job(&operator, id).await?;
     Ok((
         StatusCode::ACCEPTED,
@@ -167,8 +196,7 @@ pub async fn report_job(
     id: Result<Path<JobId>, PathRejection>,
     JsonBody(report): JsonBody<JobReport>,
 ) -> Result<Json<Job>, ApiError> {
-    let Path(id) =
-        id.map_err(|_| ApiError::BadRequest("job id must be a positive integer".into()))?;
+    let id = job_id(id)?;
     Ok(Json(app.report_job(&operator, id, report).await?))
 }
 

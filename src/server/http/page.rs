@@ -8,7 +8,7 @@
 
 use crate::protocol::{
     Access, ErrorBody, EventId, JobId, JobKind, JobSpec, Level, MarketSource, NotificationRequest,
-    PageState, Snapshot, TopicSet,
+    PageState, Snapshot, Topic, TopicSet,
 };
 use crate::server::{
     access::{
@@ -30,21 +30,46 @@ use axum::{
 use leptos::prelude::use_context;
 use leptos_axum::ResponseOptions;
 
-/// The state the page renders first, and what its viewer may do. Without access (viewer
-/// access on, no credential) it carries no data at all, and the page is answered with 401:
-/// the sign-in form.
-pub fn page_state() -> Result<PageState, ErrorBody> {
+/// The state the page renders first, and what its viewer may do: the dashboard's, or
+/// with `job` a job's page's (that job alone and its longer log; 404 when the list does
+/// not hold it, 403 for a viewer without `jobs`). Without access (viewer access on, no
+/// credential) it carries no data at all, and the page is answered with 401: the sign-in
+/// form.
+pub fn page_state(job: Option<JobId>) -> Result<PageState, ErrorBody> {
     let (app, parts) = request()?;
     let (access, viewer) = auth::page_access(&app.config, &parts);
+    let mut log = None;
     let (snapshot, head, topics, user, presence) = match &viewer {
         Some(viewer) => {
-            let (snapshot, head) = app.hub.snapshot();
             let mut presence = app.presence.current();
             if !viewer.sees_names() {
                 presence.users.clear();
             }
-            let topics = viewer.topics();
-            let snapshot = crate::state::restrict(&snapshot, topics);
+            let (snapshot, head, topics) = match job {
+                None => {
+                    let (snapshot, head) = app.hub.snapshot();
+                    let topics = viewer.topics();
+                    (crate::state::restrict(&snapshot, topics), head, topics)
+                }
+                Some(id) => {
+                    viewer.require(Topic::Jobs).map_err(fail)?;
+                    let (jobs, head) = match app.hub.job_view(id) {
+                        Some((job, lines, head)) => {
+                            log = Some(lines);
+                            (vec![job], head)
+                        }
+                        None => {
+                            fail(super::api::unknown_job(id));
+                            (Vec::new(), app.hub.head_id())
+                        }
+                    };
+                    let snapshot = Snapshot {
+                        jobs,
+                        ..Snapshot::default()
+                    };
+                    (snapshot, head, [Topic::Jobs].into_iter().collect())
+                }
+            };
             (
                 snapshot,
                 head,
@@ -81,6 +106,8 @@ pub fn page_state() -> Result<PageState, ErrorBody> {
         token_sign_in: auth::token_sign_in(&app.config),
         session: viewer.as_ref().is_some_and(|v| v.expires_at().is_some()),
         presence,
+        job,
+        log,
     })
 }
 

@@ -12,6 +12,7 @@ use crate::{
 };
 use bytes::Bytes;
 pub use published::{Key, Published};
+use logbook::LogBook;
 use snapshots::{Pending, Snapshots};
 use std::{
     collections::{HashMap, VecDeque},
@@ -103,6 +104,8 @@ struct Current {
     latest_quotes: HashMap<String, Arc<Published>>,
     /// This state's snapshots for new streams, per topic set (see `snapshots.rs`).
     snapshots: Snapshots,
+    /// Each listed job's longer log, for its page (`logbook.rs`).
+    logs: LogBook,
 }
 
 impl Hub {
@@ -114,7 +117,7 @@ impl Hub {
             .duration_since(UNIX_EPOCH)
             .map_or(0, |d| d.as_micros() as u64);
         let (sender, _) = broadcast::channel(buffer);
-        let current = Current {
+        let mut current = Current {
             epoch,
             seq: 0,
             snapshot: initial,
@@ -122,7 +125,9 @@ impl Hub {
             forgotten: 0,
             latest_quotes: HashMap::new(),
             snapshots: Snapshots::default(),
+            logs: LogBook::default(),
         };
+        current.logs.seed(&current.snapshot.jobs);
         Hub {
             inner: Arc::new(Inner {
                 window,
@@ -189,6 +194,11 @@ impl Hub {
         current.snapshots.changed(event.kind().topic());
         let key = Key::of(&event, &current.snapshot);
         state::apply(&mut current.snapshot, &event);
+        match &event {
+            Event::Job(job) => current.logs.followed(&current.snapshot.jobs, job.id),
+            Event::Snapshot(_) => current.logs.seed(&current.snapshot.jobs),
+            Event::Quote(_) | Event::Toast(_) => {}
+        }
         let frame = Bytes::from(sse::encode_event(&event, id));
         let published = Arc::new(Published {
             id,
@@ -337,6 +347,10 @@ impl Hub {
 pub mod delivery;
 /// What a stream asks for: topics, or one job.
 mod filter;
+/// One job as its page shows it.
+mod job_view;
+/// Each listed job's longer log, for its page.
+mod logbook;
 pub use filter::Filter;
 /// A numbered event as it travels to connections.
 mod published;

@@ -44,6 +44,7 @@ impl Hub {
         current.snapshots.clear();
         current.snapshot = Snapshot::default();
         current.history.clear();
+        current.logs = Default::default();
         current.latest_quotes.clear();
         let first = window.first().map_or(head.seq, |(_, id, _)| id.seq - 1);
         current.forgotten = floor.min(head.seq);
@@ -56,6 +57,8 @@ impl Hub {
         }
         // The state itself comes from the snapshot; quotes resume latest-wins from `head`.
         current.snapshot = snapshot;
+        let state = &mut *current;
+        state.logs.seed(&state.snapshot.jobs);
         current.seq = head.seq;
         let quotes: Vec<_> = current
             .snapshot

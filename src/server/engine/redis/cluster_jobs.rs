@@ -69,6 +69,8 @@ impl Cluster {
                     job.state = state;
                     job.error = why.clone();
                     job.updated_ms = now_ms();
+
+                    job.stamp(job.updated_ms);
                     Ok(job)
                 }
                 Some(job) => Err(Some(job.state)),

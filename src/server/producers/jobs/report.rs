@@ -37,7 +37,7 @@ pub fn new_job(
         },
         (None, None) => JobDetail::Logs,
     };
-    Job {
+    let mut job = Job {
         id,
         title: title.trim().to_owned(),
         state: JobState::Running,
@@ -49,7 +49,10 @@ pub fn new_job(
         reported: true,
         created_ms: now,
         updated_ms: now,
-    }
+        timeline: Default::default(),
+    };
+    job.stamp(now);
+    job
 }
 
 /// `job` (running) after `report`, or why the report is refused; `job` is not touched.
@@ -166,6 +169,8 @@ pub fn apply(job: &Job, report: JobReport, now: u64) -> Result<Job, String> {
         None => {}
     }
     next.updated_ms = now;
+
+    next.stamp(next.updated_ms);
     Ok(next)
 }
 

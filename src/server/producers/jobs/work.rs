@@ -62,6 +62,7 @@ impl Work {
             reported: false,
             created_ms: now,
             updated_ms: now,
+            timeline: Default::default(),
         };
         Work {
             job,
@@ -74,6 +75,7 @@ impl Work {
     pub fn start(&mut self, now: u64) {
         self.job.state = JobState::Running;
         self.job.updated_ms = now;
+        self.job.stamp(now);
     }
 
     /// Ends the job in `state` (a final one), keeping its progress where it stopped.
@@ -81,6 +83,7 @@ impl Work {
         self.job.state = state;
         self.job.error = error;
         self.job.updated_ms = now;
+        self.job.stamp(now);
     }
 
     /// Advances one step; returns true when that was the last one (the job is then final).
@@ -159,6 +162,7 @@ impl Work {
         if done {
             self.finish(JobState::Completed, None, now);
         }
+        self.job.stamp(now);
         done
     }
 }
