@@ -14,5 +14,14 @@ for (const colorScheme of ["light", "dark"] as const) {
       await expect(page.locator(".toast")).not.toHaveCount(0);
       expect(await seriousViolations(page)).toEqual([]);
     });
+
+    test("axe finds nothing serious on a job's page, running with its log", async ({ page, request }) => {
+      const started = await request.post("/api/jobs", { data: { kind: "phases", step_ms: 200 } });
+      const id = (await started.json()).id;
+      await page.goto(`/jobs/${id}`);
+      await expect(page.locator(".job-main .connection")).toHaveAttribute("data-state", "live");
+      await expect(page.locator(".job-page .phase-name")).toHaveText(/process|finalize/);
+      expect(await seriousViolations(page)).toEqual([]);
+    });
   });
 }

@@ -12,6 +12,15 @@ test.describe("desktop", () => {
     await page.screenshot({ path: `${DIR}/dashboard.png` });
   });
 
+  test("screenshot: a job's page", async ({ page, request }) => {
+    const started = await request.post("/api/jobs", { data: { kind: "logs", lines: 200, step_ms: 60 } });
+    const id = (await started.json()).id;
+    await page.goto(`/jobs/${id}`);
+    await expect(page.locator(".job-main .connection")).toHaveAttribute("data-state", "live");
+    await expect(page.locator(".job-log-panel .log pre")).toContainText("[  40/200]");
+    await page.screenshot({ path: `${DIR}/job-page.png` });
+  });
+
   test.describe("dark", () => {
     test.use({ colorScheme: "dark" });
 

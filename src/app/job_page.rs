@@ -6,6 +6,7 @@ use super::{
     Initial,
     components::{JobView, SignInPage},
     dashboard::{Brand, Opened},
+    hydrated::Hydrated,
     store::Store,
 };
 use crate::protocol::{Access, ErrorBody, JobId, PageState, Snapshot, Topic};
@@ -15,10 +16,17 @@ use leptos::{
 };
 use leptos_router::hooks::use_params_map;
 
+/// The job page's route view, hydrated the plain way (`hydrated.rs`). It is not a lazy
+/// route: `cargo leptos build --split` did not give a working page with this toolchain
+/// (README "Performance").
+pub fn route() -> Hydrated<impl IntoView> {
+    Hydrated(view! { <JobRoute first=expect_context()/> })
+}
+
 /// The page for the path's job. The state the server rendered is used once, by the page
 /// of its own job; back at it later (history), the page reads its job again.
 #[component]
-pub fn JobRoute(first: StoredValue<Option<(JobId, Initial)>>) -> impl IntoView {
+fn JobRoute(first: StoredValue<Option<(JobId, Initial)>>) -> impl IntoView {
     let params = use_params_map();
     let id = Memo::new(move |_| {
         params.with(|p| p.get("id").and_then(|id| id.parse().ok()).unwrap_or(0))

@@ -20,7 +20,6 @@ pub mod store;
 
 use crate::protocol::{ErrorBody, JobId, PageState};
 use dashboard::Dashboard;
-use hydrated::Hydrated;
 use leptos::{either::Either, prelude::*};
 use leptos_router::{
     components::{FlatRoutes, Route, Router},
@@ -61,14 +60,14 @@ pub fn App(page: Option<Initial>) -> impl IntoView {
     let rendered = dashboard.is_some();
     // A job page rendered by the server hydrates from its state; one opened later by a
     // link reads its job with a request (`job_page.rs`).
-    let first_job = StoredValue::new(first_job);
+    provide_context(StoredValue::new(first_job));
     provide_context(StoredValue::new(None::<dashboard::Opened>));
     view! {
         <Router>
             {dashboard.map(|page| view! { <DashboardPart page/> })}
             <FlatRoutes fallback=|| view! { <p class="not-found">"Page not found."</p> }>
                 <Route path=path!("/") view=move || (!rendered).then(job_page::load_dashboard)/>
-                <Route path=path!("/jobs/:id") view=move || Hydrated(view! { <job_page::JobRoute first=first_job/> })/>
+                <Route path=path!("/jobs/:id") view=job_page::route/>
             </FlatRoutes>
         </Router>
     }

@@ -21,8 +21,8 @@ mod toast;
 mod topic;
 
 pub use event::{DecodeError, Event, EventId, EventKind, Snapshot};
-pub use job::{ItemError, Job, JobDetail, JobId, JobKind, JobLog, JobState, PhaseProgress,
-    Timeline,
+pub use job::{
+    ItemError, Job, JobDetail, JobId, JobKind, JobLog, JobState, PhaseProgress, Timeline,
 };
 pub use job_page::{JobLines, JobView};
 pub use job_report::{JobReport, Lines, ReportedEnd};

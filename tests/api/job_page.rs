@@ -20,7 +20,9 @@ async fn reported_job(server: &TestServer, title: &str, reports: &[Vec<String>])
     let id = job["id"].as_u64().unwrap();
     for (done, log) in reports.iter().enumerate() {
         let report = json!({ "done": done + 1, "log": log }).to_string();
-        let (status, body) = server.post(&format!("/api/jobs/{id}/report"), &report).await;
+        let (status, body) = server
+            .post(&format!("/api/jobs/{id}/report"), &report)
+            .await;
         assert_eq!(status, 200, "{body}");
     }
     id
@@ -46,7 +48,10 @@ async fn a_jobs_page_has_the_job_alone_its_longer_log_and_its_timeline() {
     let view: JobView = serde_json::from_value(view).unwrap();
     assert_eq!(view.log.lines, lines(0..230), "every line, once, in order");
     assert_eq!(view.log.skipped, 0);
-    assert!(view.job.log.lines.len() < 230, "the job itself carries the newest only");
+    assert!(
+        view.job.log.lines.len() < 230,
+        "the job itself carries the newest only"
+    );
     assert_eq!(view.job.timeline.started_ms, Some(view.job.created_ms));
 
     let (status, html) = server.get_text(&format!("/jobs/{id}")).await;
@@ -62,7 +67,10 @@ async fn a_jobs_page_has_the_job_alone_its_longer_log_and_its_timeline() {
     assert_eq!(page.log.unwrap().lines.len(), 230);
     // The dashboard's cards link to the page.
     let (_, dashboard) = server.get_text("/").await;
-    assert!(dashboard.contains(&format!(r#"href="/jobs/{id}""#)), "no link");
+    assert!(
+        dashboard.contains(&format!(r#"href="/jobs/{id}""#)),
+        "no link"
+    );
 
     let end = json!({ "state": "completed" }).to_string();
     let (status, body) = server.post(&format!("/api/jobs/{id}/report"), &end).await;
@@ -99,11 +107,19 @@ async fn an_unknown_job_is_a_404_page_and_a_404_in_the_api() {
     }
     let (status, body) = server.get_json("/api/jobs/999").await;
     assert_eq!(status, 404);
-    assert!(body["error"].as_str().unwrap().contains("job 999 is unknown"));
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("job 999 is unknown")
+    );
     for bad in ["0", "twelve", "-3"] {
         let (status, body) = server.get_json(&format!("/api/jobs/{bad}")).await;
         assert_eq!(status, 400, "{bad}");
-        assert!(body["error"].as_str().unwrap().starts_with("`id`"), "{body}");
+        assert!(
+            body["error"].as_str().unwrap().starts_with("`id`"),
+            "{body}"
+        );
     }
 }
 

@@ -19,7 +19,11 @@ use leptos::{either::Either, prelude::*, server_fn::ServerFn};
 #[component]
 pub fn JobView(id: JobId, store: Store, log: RwSignal<JobLines>) -> impl IntoView {
     let cancel = Post::new();
-    let job = Memo::new(move |_| store.jobs.with(|jobs| jobs.iter().find(|j| j.id == id).cloned()));
+    let job = Memo::new(move |_| {
+        store
+            .jobs
+            .with(|jobs| jobs.iter().find(|j| j.id == id).cloned())
+    });
     let can_operate = Memo::new(move |_| store.access.get().can_operate());
     view! {
         <main class="job-main">
@@ -108,7 +112,10 @@ fn timeline(job: &Job) -> Vec<(String, String)> {
         }
         (Some(started), None) => rows.push((
             clock(job.updated_ms),
-            format!("Running for {}", duration(job.updated_ms.saturating_sub(started))),
+            format!(
+                "Running for {}",
+                duration(job.updated_ms.saturating_sub(started))
+            ),
         )),
         (None, None) => {}
     }
@@ -116,7 +123,13 @@ fn timeline(job: &Job) -> Vec<(String, String)> {
 }
 
 fn log_hint(log: &JobLines) -> String {
-    let lines = |n: u64| if n == 1 { "1 line".to_owned() } else { format!("{n} lines") };
+    let lines = |n: u64| {
+        if n == 1 {
+            "1 line".to_owned()
+        } else {
+            format!("{n} lines")
+        }
+    };
     match log.skipped {
         0 => lines(log.total()),
         skipped => format!("{} · the first {} not kept", lines(log.total()), skipped),

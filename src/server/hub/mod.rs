@@ -11,8 +11,8 @@ use crate::{
     state,
 };
 use bytes::Bytes;
-pub use published::{Key, Published};
 use logbook::LogBook;
+pub use published::{Key, Published};
 use snapshots::{Pending, Snapshots};
 use std::{
     collections::{HashMap, VecDeque},
