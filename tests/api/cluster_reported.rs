@@ -37,6 +37,29 @@ async fn a_reported_job_is_driven_through_any_node_and_no_report_is_lost() {
     let jobs: Vec<Job> = serde_json::from_value(jobs).unwrap();
     let job = jobs.iter().find(|j| j.id == id).unwrap();
     assert_eq!(job.log.total, 30, "every report's line is there");
+    // Every node keeps the job page's longer log from the same events: all 30 lines (a
+    // job itself carries its newest 20), in the same order everywhere.
+    let mut logs = Vec::new();
+    for node in &nodes {
+        let mut stream = node.events(&format!("?topics=jobs&job={id}")).await;
+        stream
+            .until(|e| match e {
+                Event::Job(j) => j.log.total == 30,
+                Event::Snapshot(s) => s.jobs.iter().any(|j| j.log.total == 30),
+                _ => false,
+            })
+            .await;
+        let (status, view) = node.get_json(&format!("/api/jobs/{id}")).await;
+        assert_eq!(status, 200, "{view}");
+        let view: livedash::protocol::JobView = serde_json::from_value(view).unwrap();
+        logs.push(view.log.lines);
+    }
+    let mut lines = logs[0].clone();
+    lines.sort();
+    let mut expected: Vec<_> = (0..30).map(|i| format!("line {i}")).collect();
+    expected.sort();
+    assert_eq!(lines, expected);
+    assert!(logs.iter().all(|log| *log == logs[0]), "{logs:?}");
 
     let (status, _) = nodes[1].post(&format!("/api/jobs/{id}/cancel"), "").await;
     assert_eq!(status, 202);

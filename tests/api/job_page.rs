@@ -169,4 +169,22 @@ async fn a_jobs_page_has_the_dashboards_access_rules() {
         let statuses = (page_status.as_u16(), api_status.as_u16());
         assert_eq!(statuses, (expected, expected), "{token}");
     }
+    // The cancel control is an operator's: not on a viewer's page, on the operator's.
+    for (token, offered) in [
+        ("view-token-0123456789", false),
+        ("publish-token-0123456789", true),
+    ] {
+        let html = server
+            .client
+            .get(server.url(&page))
+            .bearer_auth(token)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(html.contains("Secret import"));
+        assert_eq!(html.contains("Cancel job"), offered, "{token}");
+    }
 }

@@ -2,7 +2,7 @@
 //! cancel control (under the same access as the dashboard's).
 
 use super::{
-    ConnectionBadge,
+    ConnectionBadge, UpdateNotice,
     job_card::{detail, progress},
     post_form::{Post, PostForm, post_error},
 };
@@ -26,6 +26,7 @@ pub fn JobView(id: JobId, store: Store, log: RwSignal<JobLines>) -> impl IntoVie
     });
     let can_operate = Memo::new(move |_| store.access.get().can_operate());
     view! {
+        <UpdateNotice updated=store.updated/>
         <main class="job-main">
             <nav class="crumbs" aria-label="Breadcrumb">
                 <a href="/">"Dashboard"</a>
