@@ -8,7 +8,7 @@ use crate::{
     app::components::{Answer, Post},
     protocol::{ErrorBody, JobId, JobView},
 };
-use gloo_net::http::Request;
+use gloo_net::http::{Request, Response};
 use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{FormData, HtmlFormElement, SubmitEvent, UrlSearchParams};
 
@@ -43,14 +43,7 @@ async fn send(form: &HtmlFormElement) -> Result<Result<Answer, ErrorBody>, JsVal
         .send()
         .await
         .map_err(unreachable)?;
-    let text = response.text().await.unwrap_or_default();
-    let unexpected = || failure(format!("the server answered {}", response.status()));
-    Ok(if response.ok() {
-        json::parse(&text).map_err(|_| unexpected())
-    } else {
-        // Our server functions fail with the API's `{"error": ...}` body.
-        Err(json::parse(&text).unwrap_or_else(|_| unexpected()))
-    })
+    Ok(answer(response).await)
 }
 
 /// `GET /api/jobs/{id}`: a job's page, opened from a link within this page.
@@ -60,6 +53,12 @@ pub async fn fetch_job(id: JobId) -> Result<JobView, ErrorBody> {
         .send()
         .await
         .map_err(|_| failure("the server could not be reached".to_owned()))?;
+    answer(response).await
+}
+
+/// A response's JSON, or its error: our server functions and API fail with the API's
+/// `{"error": ...}` body; anything else says the status.
+async fn answer<T: serde::de::DeserializeOwned>(response: Response) -> Result<T, ErrorBody> {
     let text = response.text().await.unwrap_or_default();
     let unexpected = || failure(format!("the server answered {}", response.status()));
     if response.ok() {

@@ -56,13 +56,23 @@ fn card(job: &Job, can_operate: bool, cancel: Post) -> impl IntoView + use<> {
             {job.message.clone().map(|m| view! { <p class="job-message">{m}</p> })}
             {log(job.log.newest())}
             {job.error.clone().map(|e| view! { <p class="job-error">{e}</p> })}
-            {cancellable.then(|| view! {
-                <PostForm to=CancelJob::PATH post=cancel class="cancel-form">
-                    <input type="hidden" name="id" value=id/>
-                    <button type="submit" class="btn btn-quiet" aria-label=format!("Cancel job {id}")>"Cancel"</button>
-                </PostForm>
-            })}
+            {cancellable.then(|| cancel_form(id, cancel, "btn btn-quiet", "Cancel"))}
         </li>
+    }
+}
+
+/// The job's cancel control: a form posted to the `cancel_job` server function.
+pub(super) fn cancel_form(
+    id: u64,
+    cancel: Post,
+    class: &'static str,
+    label: &'static str,
+) -> impl IntoView + use<> {
+    view! {
+        <PostForm to=CancelJob::PATH post=cancel class="cancel-form">
+            <input type="hidden" name="id" value=id/>
+            <button type="submit" class=class aria-label=format!("Cancel job {id}")>{label}</button>
+        </PostForm>
     }
 }
 

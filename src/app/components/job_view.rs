@@ -3,18 +3,17 @@
 
 use super::{
     ConnectionBadge, UpdateNotice,
-    job_card::{detail, progress},
-    post_form::{Post, PostForm, post_error},
+    job_card::{cancel_form, detail, progress},
+    post_form::{Post, post_error},
 };
 use crate::{
     app::{
         format::{clock, duration},
-        server_fns::CancelJob,
         store::Store,
     },
     protocol::{Job, JobDetail, JobId, JobLines, JobState},
 };
-use leptos::{either::Either, prelude::*, server_fn::ServerFn};
+use leptos::{either::Either, prelude::*};
 
 #[component]
 pub fn JobView(id: JobId, store: Store, log: RwSignal<JobLines>) -> impl IntoView {
@@ -75,12 +74,7 @@ fn summary(job: &Job, can_operate: bool, cancel: Post) -> impl IntoView + use<> 
                     <li><span class="at">{at}</span><span class="what">{what}</span></li>
                 }).collect_view()}
             </ol>
-            {cancellable.then(|| view! {
-                <PostForm to=CancelJob::PATH post=cancel class="cancel-form">
-                    <input type="hidden" name="id" value=id/>
-                    <button type="submit" class="btn" aria-label=format!("Cancel job {id}")>"Cancel job"</button>
-                </PostForm>
-            })}
+            {cancellable.then(|| cancel_form(id, cancel, "btn", "Cancel job"))}
         </section>
     }
 }
