@@ -17,8 +17,9 @@ use leptos::{
 use leptos_router::hooks::use_params_map;
 
 /// The job page's route view, hydrated the plain way (`hydrated.rs`). It is not a lazy
-/// route: `cargo leptos build --split` did not give a working page with this toolchain
-/// (README "Performance").
+/// route: a lazy route needs the whole page hydrated asynchronously, which cost the
+/// dashboard's first load more than splitting the job page out saved (README
+/// "Performance").
 pub fn route() -> Hydrated<impl IntoView> {
     Hydrated(view! { <JobRoute first=expect_context()/> })
 }
