@@ -23,20 +23,19 @@ use super::{
 };
 use crate::{
     app::store::Connection,
-    protocol::{SIGNED_OUT, reconnect::Backoff, sse::Frame},
+    protocol::{SIGNED_OUT, sse::Frame},
 };
-use leptos::prelude::{
-    IntervalHandle, Set, TimeoutHandle, set_interval_with_handle, set_timeout_with_handle, window,
-};
+use leptos::prelude::{IntervalHandle, Set, TimeoutHandle, window};
 use std::{
     cell::{Cell, RefCell},
     rc::{Rc, Weak},
-    time::Duration,
 };
 
+// `live` is loaded by a path (lib.rs), so a child module needs one too.
+#[path = "stream/timers.rs"]
+mod timers;
+
 const STREAM_URL: &str = "/api/events";
-/// The longest wait between attempts.
-const MAX_BACKOFF_MS: u64 = 30_000;
 /// The schedule's base until the server's `retry:` arrives.
 const DEFAULT_RETRY_MS: u64 = 1_000;
 
@@ -194,11 +193,6 @@ impl Stream {
         }
     }
 
-    fn stale(&self) -> bool {
-        let limit = 2.0 * self.inbox.timings().heartbeat_ms as f64;
-        js_sys::Date::now() - self.heard_at.get() > limit
-    }
-
     fn show(&self, state: Connection) {
         if self.state.replace(state) != state {
             self.inbox.store().connection.set(state);
@@ -211,33 +205,6 @@ impl Stream {
         self.retry_after_ms.set(0);
         self.heard_at.set(js_sys::Date::now());
         self.show(Connection::Live);
-    }
-
-    /// Checks every half heartbeat period (as the stream's `hello` gave it, so it starts
-    /// with the first frames) that the stream is not stale: a silent stream is reopened
-    /// between two and two and a half periods after its last byte.
-    ///
-    /// It belongs to the attempt it was started for: an interval that outlives its attempt
-    /// does nothing (clearing it is not enough everywhere: a fake clock's timer ids, as
-    /// Playwright's, do not fit the i32 web-sys hands back, so they never clear).
-    fn watch(self: &Rc<Self>) {
-        let weak = Rc::downgrade(self);
-        let generation = self.generation.get();
-        let period = Duration::from_millis(self.inbox.timings().heartbeat_ms / 2);
-        let watchdog = set_interval_with_handle(
-            move || {
-                if let Some(stream) = weak.upgrade()
-                    && stream.generation.get() == generation
-                    && stream.stale()
-                {
-                    stream.open_now();
-                }
-            },
-            period,
-        );
-        if let Some(old) = self.watchdog.replace(watchdog.ok()) {
-            old.clear();
-        }
     }
 
     fn frames(self: &Rc<Self>, frames: Vec<Frame>) {
@@ -296,30 +263,6 @@ impl Stream {
     fn signed_out(&self) {
         self.stop();
         self.show(Connection::SignedOut);
-    }
-
-    /// The next attempt, after the schedule's delay.
-    fn retry_later(self: &Rc<Self>) {
-        let failures = self.failures.get() + 1;
-        self.failures.set(failures);
-        let schedule = Backoff::new(self.retry_ms.get(), MAX_BACKOFF_MS);
-        let delay = schedule.delay_ms(failures, js_sys::Math::random(), self.retry_after_ms.get());
-        let weak = Rc::downgrade(self);
-        let generation = self.generation.get();
-        let timer = set_timeout_with_handle(
-            move || {
-                if let Some(stream) = weak.upgrade()
-                    && stream.generation.get() == generation
-                {
-                    stream.timer.set(None);
-                    stream.open_now();
-                }
-            },
-            Duration::from_millis(delay),
-        );
-        if let Some(old) = self.timer.replace(timer.ok()) {
-            old.clear();
-        }
     }
 }
 
