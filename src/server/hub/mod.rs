@@ -14,6 +14,8 @@ use bytes::Bytes;
 use logbook::LogBook;
 pub use published::{Key, Published};
 use snapshots::{Pending, Snapshots};
+use start::Begin;
+pub use start::{Start, Subscription};
 use std::{
     collections::{HashMap, VecDeque},
     sync::{
@@ -28,39 +30,6 @@ use tokio::sync::broadcast;
 pub const PUBLISHED: &str = "livedash_events_published_total";
 /// Streams that fell behind and were caught up, by outcome (`replay` or `snapshot`).
 pub const CATCH_UPS: &str = "livedash_sse_catch_ups_total";
-
-/// Where a stream starts, as the hub decides it under its lock: a snapshot still to be
-/// encoded (outside the lock), or the exact events missed.
-enum Begin {
-    Snapshot(Arc<Pending>),
-    Replay(Vec<Arc<Published>>),
-}
-
-impl Begin {
-    /// Encodes the snapshot, if it is one (the first caller does, the rest share it).
-    fn resolve(self) -> Start {
-        match self {
-            Begin::Snapshot(pending) => Start::Snapshot(pending.frame()),
-            Begin::Replay(missed) => Start::Replay(missed),
-        }
-    }
-}
-
-/// Where a stream starts.
-pub enum Start {
-    /// The client's state is replaced by this snapshot (taken at the subscription's `head`).
-    Snapshot(Bytes),
-    /// The client missed exactly these events (in order); nothing else.
-    Replay(Vec<Arc<Published>>),
-}
-
-pub struct Subscription {
-    pub start: Start,
-    /// The newest event the start covers.
-    pub head: EventId,
-    /// Delivers every event published after `head`, in order.
-    pub receiver: broadcast::Receiver<Arc<Published>>,
-}
 
 /// How much of the recent past the hub keeps for resuming clients.
 #[derive(Clone, Copy, Debug)]
@@ -314,6 +283,8 @@ pub use filter::Filter;
 /// A numbered event as it travels to connections.
 mod published;
 mod snapshots;
+/// What a subscription gets: where its stream starts, and a receiver for what follows.
+mod start;
 
 /// Starting over from another log (the Redis engine's).
 mod reset;
