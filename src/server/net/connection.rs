@@ -13,26 +13,18 @@
 //!   descriptor and has given us nothing, so it is the first to be closed when descriptors
 //!   run short, and is closed at once on shutdown rather than holding it up.
 
-use super::{h1_stream, rewind::Rewind};
+use super::{h1_stream, rewind::Rewind, waiting::Waiting};
 use axum::{Router, body::Body, extract::ConnectInfo};
 use hyper::{body::Incoming, service::service_fn};
 use hyper_util::{
     rt::{TokioExecutor, TokioIo, TokioTimer},
     server::conn::auto::Builder,
 };
-use std::{
-    collections::BTreeMap,
-    net::SocketAddr,
-    sync::{
-        Arc, Mutex,
-        atomic::{AtomicU64, Ordering},
-    },
-    time::Duration,
-};
+use std::{net::SocketAddr, sync::Arc, time::Duration};
 use tokio::{
     io::{AsyncRead, AsyncWrite},
     net::TcpStream,
-    sync::{Notify, futures::Notified},
+    sync::Notify,
     time::{Instant, sleep_until},
 };
 use tokio_rustls::TlsAcceptor;
@@ -117,7 +109,7 @@ impl Connections {
                 Some(tls) => Box::pin(this.https(tcp, tls, &first)).await,
             }
             this.waiting.settle(id);
-            this.waiting.closed.notify_waiters();
+            this.waiting.close_one();
         }
     }
 
@@ -240,50 +232,6 @@ struct First {
 impl First {
     fn ended(&self, reason: &str) {
         tracing::debug!(peer = %self.peer, "connection closed: {reason}");
-    }
-}
-
-/// The connections that have not sent a request yet, oldest first.
-#[derive(Default)]
-pub struct Waiting {
-    next: AtomicU64,
-    connections: Mutex<BTreeMap<u64, CancellationToken>>,
-    /// Woken whenever a connection has closed (its descriptor is free again).
-    closed: Notify,
-}
-
-impl Waiting {
-    fn register(&self) -> (u64, CancellationToken) {
-        let id = self.next.fetch_add(1, Ordering::Relaxed);
-        let token = CancellationToken::new();
-        self.lock().insert(id, token.clone());
-        (id, token)
-    }
-
-    /// The connection sent its first request, or closed.
-    fn settle(&self, id: u64) {
-        self.lock().remove(&id);
-    }
-
-    /// Closes the connection that has waited longest without a request; `false` if none
-    /// is waiting.
-    pub fn evict_oldest(&self) -> bool {
-        let oldest = self.lock().pop_first();
-        oldest.map(|(_, token)| token.cancel()).is_some()
-    }
-
-    /// Resolves when a connection closes after this was called.
-    pub fn closed(&self) -> Notified<'_> {
-        self.closed.notified()
-    }
-
-    /// How many connections are waiting for their first request.
-    pub fn len(&self) -> usize {
-        self.lock().len()
-    }
-
-    fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, CancellationToken>> {
-        self.connections.lock().unwrap_or_else(|p| p.into_inner())
     }
 }
 

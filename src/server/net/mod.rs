@@ -16,6 +16,8 @@ mod h1_stream;
 mod rewind;
 /// The certificate and key, offered with ALPN.
 mod tls;
+/// Connections that have not sent a request yet, first to go when descriptors run short.
+mod waiting;
 
 pub use accept::{Open, listen, serve};
 pub use connection::{OverTls, Settings};
