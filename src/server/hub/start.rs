@@ -1,6 +1,6 @@
 //! Where a new or returning stream starts: the hub's answer to a subscription.
 
-use super::{Published, snapshots::Pending};
+use super::{published::Published, snapshots::Pending};
 use crate::protocol::EventId;
 use bytes::Bytes;
 use std::sync::Arc;
