@@ -140,13 +140,13 @@ impl Opened {
     fn job_page(self, view: crate::protocol::JobView) -> PageState {
         let mut page = self.page;
         page.access = self.store.access.get_untracked();
+        page.job = Some(view.job.id);
         page.snapshot = Snapshot {
             jobs: vec![view.job],
             ..Snapshot::default()
         };
         page.head = view.head;
         page.topics = [Topic::Jobs].into_iter().collect();
-        page.job = Some(page.snapshot.jobs[0].id);
         page.log = Some(view.log);
         page
     }

@@ -151,12 +151,16 @@ pub(super) fn detail(job: &Job) -> impl IntoView + use<> {
     }
 }
 
-/// The job's newest log lines. A reversed flex column keeps the scroll position pinned to
-/// the newest line; the box is focusable, so it scrolls from the keyboard too.
+/// The job's newest log lines, if it logged any.
 fn log(lines: &[String]) -> Option<impl IntoView + use<>> {
-    (!lines.is_empty()).then(|| {
-        view! {
-            <div class="log" role="log" tabindex="0" aria-label="Job log"><pre>{lines.join("\n")}</pre></div>
-        }
-    })
+    (!lines.is_empty()).then(|| log_box(lines, "log"))
+}
+
+/// A job's log lines in a box (`class`: `log`, and `log long` on the job's page). A
+/// reversed flex column keeps the scroll position pinned to the newest line; the box is
+/// focusable, so it scrolls from the keyboard too.
+pub(super) fn log_box(lines: &[String], class: &'static str) -> impl IntoView + use<> {
+    view! {
+        <div class=class role="log" tabindex="0" aria-label="Job log"><pre>{lines.join("\n")}</pre></div>
+    }
 }

@@ -3,7 +3,7 @@
 
 use super::{
     ConnectionBadge, UpdateNotice,
-    job_card::{cancel_form, detail, progress},
+    job_card::{cancel_form, detail, log_box, progress},
     post_form::{Post, post_error},
 };
 use crate::{
@@ -43,11 +43,7 @@ pub fn JobView(id: JobId, store: Store, log: RwSignal<JobLines>) -> impl IntoVie
                 {move || log.with(|log| if log.lines.is_empty() {
                     Either::Left(view! { <p class="empty">"Nothing logged yet."</p> })
                 } else {
-                    Either::Right(view! {
-                        <div class="log long" role="log" tabindex="0" aria-label="Job log">
-                            <pre>{log.lines.join("\n")}</pre>
-                        </div>
-                    })
+                    Either::Right(log_box(&log.lines, "log long"))
                 })}
             </section>
         </main>

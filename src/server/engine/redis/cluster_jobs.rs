@@ -69,7 +69,6 @@ impl Cluster {
                     job.state = state;
                     job.error = why.clone();
                     job.updated_ms = now_ms();
-
                     job.stamp(job.updated_ms);
                     Ok(job)
                 }

@@ -107,7 +107,6 @@ async fn sweep_once(cluster: &Cluster, report_timeout: Duration) -> Result<(), r
                 job.state = JobState::Failed;
                 job.error = Some("node lost".into());
                 job.updated_ms = now_ms();
-
                 job.stamp(job.updated_ms);
                 if cluster.publish(Event::Job(job)).await.is_err() {
                     continue;

@@ -34,7 +34,6 @@ impl Jobs {
             job.state = JobState::Failed;
             job.error = Some("the server restarted".into());
             job.updated_ms = now_ms();
-
             job.stamp(job.updated_ms);
             if let Err(e) = self.inner.journal.publish(Event::Job(job)).await {
                 tracing::warn!("a job interrupted by the restart stays as it was: {e}");

@@ -169,7 +169,6 @@ pub fn apply(job: &Job, report: JobReport, now: u64) -> Result<Job, String> {
         None => {}
     }
     next.updated_ms = now;
-
     next.stamp(next.updated_ms);
     Ok(next)
 }

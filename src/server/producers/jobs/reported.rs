@@ -149,7 +149,6 @@ impl Jobs {
         job.state = state;
         job.error = why;
         job.updated_ms = now_ms();
-
         job.stamp(job.updated_ms);
         Some(self.inner.journal.submit(Event::Job(job)))
     }

@@ -161,8 +161,9 @@ impl Work {
         };
         if done {
             self.finish(JobState::Completed, None, now);
+        } else {
+            self.job.stamp(now);
         }
-        self.job.stamp(now);
         done
     }
 }
