@@ -6,7 +6,7 @@
 //! The dashboard is rendered once, outside the router's `<Routes>`, and hidden while the
 //! path is not `/` (its stream closed meanwhile, `live::connect`): its `/` route renders
 //! nothing. Rendered as a route's view, the dashboard's whole view type would be erased
-//! into an `AnyView`, which costs the browser bundle ~75 KB of brotli (README
+//! into an `AnyView`, which costs the browser bundle 73 KB of brotli (README
 //! "Performance"); coming back from a job's page shows it as it was and resumes its stream
 //! after the newest event it had.
 
